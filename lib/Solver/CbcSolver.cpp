@@ -1,0 +1,178 @@
+//===- CbcSolver.cpp - solve MilpModel with COIN-OR CBC -------------------===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Compiled with -fexceptions -frtti (CBC's headers need both). No exception
+// escapes this file: CoinError and std::exception become MilpStatus::Error.
+// Each call owns its CbcModel, OsiClpSolverInterface and CbcSolverUsefulData,
+// so concurrent calls share nothing.
+//
+//===----------------------------------------------------------------------===//
+
+#include "phaze/Solver/MILP.h"
+
+#include "CbcModel.hpp"
+#include "CbcSolver.hpp"
+#include "CoinError.hpp"
+#include "CoinMessageHandler.hpp"
+#include "CoinPackedMatrix.hpp"
+#include "OsiClpSolverInterface.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <string>
+
+using namespace mlir::phaze::solver;
+
+namespace {
+/// No-op callback CbcMain1 wants.
+int noCallback(CbcModel *, int) { return 0; }
+
+double toCoin(double v, double inf) {
+  if (std::isinf(v))
+    return v > 0 ? inf : -inf;
+  return v;
+}
+
+MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
+  MilpResult result;
+  OsiClpSolverInterface lp;
+  const double inf = lp.getInfinity();
+  int n = model.getNumVariables();
+  int m = model.getNumConstraints();
+
+  CoinPackedMatrix matrix(false, 0, 0);
+  matrix.setDimensions(0, n);
+  std::vector<double> rowLower(m), rowUpper(m);
+  for (int i = 0; i < m; ++i) {
+    const MilpModel::Row &r = model.rows[i];
+    std::vector<int> idx;
+    std::vector<double> val;
+    for (const Term &t : r.terms) {
+      idx.push_back(t.first);
+      val.push_back(t.second);
+    }
+    matrix.appendRow(static_cast<int>(idx.size()), idx.data(), val.data());
+    rowLower[i] = toCoin(r.lower, inf);
+    rowUpper[i] = toCoin(r.upper, inf);
+  }
+  std::vector<double> colLower(n), colUpper(n), obj(n);
+  for (int j = 0; j < n; ++j) {
+    colLower[j] = toCoin(model.colLower[j], inf);
+    colUpper[j] = toCoin(model.colUpper[j], inf);
+    obj[j] = model.isMaximize() ? -model.objectiveCoeffs[j]
+                                : model.objectiveCoeffs[j];
+  }
+  lp.loadProblem(matrix, colLower.data(), colUpper.data(), obj.data(),
+                 rowLower.data(), rowUpper.data());
+  for (int j = 0; j < n; ++j)
+    if (model.isInteger[j])
+      lp.setInteger(j);
+  lp.messageHandler()->setLogLevel(0);
+
+  CbcModel cbc(lp);
+  cbc.setLogLevel(options.logLevel);
+  cbc.messageHandler()->setLogLevel(options.logLevel);
+  if (!options.initialSolution.empty() &&
+      static_cast<int>(options.initialSolution.size()) == n) {
+    double startObj = 0;
+    for (int j = 0; j < n; ++j)
+      startObj += obj[j] * options.initialSolution[j];
+    cbc.setBestSolution(options.initialSolution.data(), n, startObj, true);
+  }
+
+  CbcSolverUsefulData data;
+  data.noPrinting_ = options.logLevel == 0;
+  CbcMain0(cbc, data);
+  cbc.setLogLevel(options.logLevel);
+  cbc.messageHandler()->setLogLevel(options.logLevel);
+  std::vector<std::string> args = {"phaze", "-log",
+                                   std::to_string(options.logLevel)};
+  if (options.timeLimitS > 0) {
+    args.push_back("-sec");
+    args.push_back(std::to_string(options.timeLimitS));
+  }
+  args.push_back("-ratio");
+  args.push_back(std::to_string(options.relativeGap));
+  args.push_back("-threads");
+  args.push_back("0");
+  args.push_back("-solve");
+  args.push_back("-quit");
+  std::vector<const char *> argv;
+  for (const std::string &a : args)
+    argv.push_back(a.c_str());
+  CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, noCallback, data);
+
+  result.nodes = cbc.getNodeCount();
+  double sign = model.isMaximize() ? -1.0 : 1.0;
+  bool haveSolution = cbc.bestSolution() != nullptr;
+  if (haveSolution) {
+    const double *x = cbc.bestSolution();
+    result.values.assign(x, x + n);
+    for (int j = 0; j < n; ++j)
+      if (model.isInteger[j])
+        result.values[j] = std::round(result.values[j]);
+    result.objective = model.evaluate(result.values);
+  }
+  result.bestBound = sign * cbc.getBestPossibleObjValue();
+
+  if (cbc.isProvenOptimal() && haveSolution) {
+    result.status = MilpStatus::Optimal;
+    result.bestBound = result.objective;
+    // CBC reports "optimal" when it stopped at the requested gap.
+    if (options.relativeGap > 0)
+      result.bestBound = sign * cbc.getBestPossibleObjValue();
+  } else if (cbc.isProvenInfeasible()) {
+    result.status = MilpStatus::Infeasible;
+    result.message = "the problem is infeasible";
+  } else if (cbc.isContinuousUnbounded() ||
+             cbc.solver()->isProvenDualInfeasible()) {
+    result.status = MilpStatus::Unbounded;
+    result.message = "the problem is unbounded";
+  } else if (haveSolution) {
+    result.status = MilpStatus::Feasible;
+    result.message = "stopped (time limit) with a feasible solution";
+  } else if (cbc.isSecondsLimitReached() || cbc.maximumSecondsReached()) {
+    result.status = MilpStatus::NoSolution;
+    result.message = "time limit reached before any feasible solution";
+  } else if (cbc.status() == 0 && cbc.secondaryStatus() == 1) {
+    result.status = MilpStatus::Infeasible;
+    result.message = "the problem is infeasible";
+  } else {
+    result.status = MilpStatus::Error;
+    result.message = "CBC stopped with status " +
+                     std::to_string(cbc.status()) + "/" +
+                     std::to_string(cbc.secondaryStatus());
+  }
+  return result;
+}
+} // namespace
+
+MilpResult mlir::phaze::solver::solveWithCbc(const MilpModel &model,
+                                             const MilpOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  MilpResult result;
+  std::string error;
+  if (!model.check(error)) {
+    result.status = MilpStatus::Error;
+    result.message = "invalid model: " + error;
+    return result;
+  }
+  try {
+    result = solveImpl(model, options);
+  } catch (const CoinError &e) {
+    result = MilpResult();
+    result.message = "CBC error: " + e.message() + " in " + e.methodName();
+  } catch (const std::exception &e) {
+    result = MilpResult();
+    result.message = std::string("CBC error: ") + e.what();
+  }
+  result.seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  return result;
+}
