@@ -63,13 +63,30 @@ bool SpaceSpec::check(std::string &error) const {
       error = std::string(name) + " domain has a non-positive value";
       return false;
     }
+    // Bounds that keep every derived size (MACs, buffer bytes) in int64.
+    int64_t limit = static_cast<Param>(i) == Param::GlobalBufferBytes
+                        ? (int64_t(1) << 50)
+                        : (int64_t(1) << 20);
+    if (d.values.back() > limit) {
+      error = std::string(name) + " domain has a value above " +
+              std::to_string(limit);
+      return false;
+    }
+  }
+  double candidates = 1;
+  for (const ParamDomain &d : domains)
+    if (!d.tiedTo)
+      candidates *= static_cast<double>(d.values.size());
+  if (candidates > 4294967296.0) {
+    error = "the space has more than 2^32 candidates";
+    return false;
   }
   if (!(areaBudgetUm2 > 0) || !std::isfinite(areaBudgetUm2)) {
     error = "area budget must be positive and finite";
     return false;
   }
-  if (!(minAreaFraction >= 0 && minAreaFraction <= 1)) {
-    error = "min_area_fraction must be in [0, 1]";
+  if (!(minAreaFraction >= 0 && minAreaFraction < 1)) {
+    error = "min_area_fraction must be in [0, 1)";
     return false;
   }
   if (localBufferBytesPerMac < 0 || localBufferMinBytes < 0) {
@@ -203,6 +220,22 @@ mlir::phaze::arch::candidateAreaRange(const SpaceSpec &spec) {
 }
 
 bool mlir::phaze::arch::admitsAny(const SpaceSpec &spec) {
+  // Area grows with every parameter: if the smallest candidate is over
+  // budget, none fits; if it fits and no lower bound applies to it, it is
+  // admitted. Only otherwise enumerate (stopping at the first admitted one).
+  std::array<int64_t, kNumParams> lo{};
+  for (int i = 0; i < kNumParams; ++i)
+    if (!spec.domains[i].tiedTo)
+      lo[i] = spec.domains[i].values.front();
+  for (int i = 0; i < kNumParams; ++i)
+    if (const auto &t = spec.domains[i].tiedTo)
+      lo[i] = lo[static_cast<int>(*t)];
+  ChipConfig smallest = spec.instantiate(lo);
+  double area = chipAreaUm2(smallest);
+  if (area > spec.areaBudgetUm2)
+    return false;
+  if (spec.admits(smallest, area))
+    return true;
   return enumerate(spec, [](const ChipConfig &, double) { return false; }) > 0;
 }
 

@@ -7,15 +7,23 @@
 //
 // Compiled with -fexceptions -frtti (CBC's headers need both). No exception
 // escapes this file: CoinError and std::exception become MilpStatus::Error.
-// Each call owns its CbcModel, OsiClpSolverInterface and CbcSolverUsefulData,
-// so concurrent calls share nothing.
+// Each call owns its CbcModel, OsiClpSolverInterface, cut generators and
+// heuristics, so concurrent calls share nothing.
 //
 //===----------------------------------------------------------------------===//
 
 #include "phaze/Solver/MILP.h"
 
 #include "CbcModel.hpp"
-#include "CbcSolver.hpp"
+#include "CbcHeuristic.hpp"
+#include "CbcHeuristicFPump.hpp"
+#include "CbcHeuristicLocal.hpp"
+#include "CglClique.hpp"
+#include "CglFlowCover.hpp"
+#include "CglGomory.hpp"
+#include "CglKnapsackCover.hpp"
+#include "CglMixedIntegerRounding2.hpp"
+#include "CglProbing.hpp"
 #include "CoinError.hpp"
 #include "CoinMessageHandler.hpp"
 #include "CoinPackedMatrix.hpp"
@@ -29,9 +37,6 @@
 using namespace mlir::phaze::solver;
 
 namespace {
-/// No-op callback CbcMain1 wants.
-int noCallback(CbcModel *, int) { return 0; }
-
 double toCoin(double v, double inf) {
   if (std::isinf(v))
     return v > 0 ? inf : -inf;
@@ -85,27 +90,60 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
     cbc.setBestSolution(options.initialSolution.data(), n, startObj, true);
   }
 
-  CbcSolverUsefulData data;
-  data.noPrinting_ = options.logLevel == 0;
-  CbcMain0(cbc, data);
+  // Cut generators and heuristics as CBC's standalone solver uses them. We
+  // drive CbcModel::branchAndBound directly: CbcMain0/CbcMain1 keep global
+  // state and are not safe to call from several threads.
+  CglProbing probing;
+  probing.setUsingObjective(1);
+  probing.setMaxPass(1);
+  probing.setMaxPassRoot(5);
+  probing.setMaxProbe(10);
+  probing.setMaxProbeRoot(1000);
+  probing.setMaxLook(50);
+  probing.setMaxLookRoot(500);
+  probing.setMaxElements(200);
+  probing.setRowCuts(3);
+  CglGomory gomory;
+  gomory.setLimit(300);
+  CglKnapsackCover knapsack;
+  CglClique clique;
+  clique.setStarCliqueReport(false);
+  clique.setRowCliqueReport(false);
+  CglMixedIntegerRounding2 mir;
+  CglFlowCover flow;
+  cbc.addCutGenerator(&probing, -1, "Probing");
+  cbc.addCutGenerator(&gomory, -1, "Gomory");
+  cbc.addCutGenerator(&knapsack, -1, "Knapsack");
+  cbc.addCutGenerator(&clique, -1, "Clique");
+  cbc.addCutGenerator(&mir, -1, "MixedIntegerRounding2");
+  cbc.addCutGenerator(&flow, -1, "FlowCover");
+
+  CbcRounding rounding(cbc);
+  cbc.addHeuristic(&rounding);
+  CbcHeuristicFPump pump(cbc);
+  pump.setMaximumPasses(20);
+  cbc.addHeuristic(&pump);
+  CbcHeuristicLocal local(cbc);
+  cbc.addHeuristic(&local);
+
+  if (options.timeLimitS > 0)
+    cbc.setMaximumSeconds(options.timeLimitS);
+  cbc.setAllowableFractionGap(options.relativeGap);
+  cbc.setAllowableGap(options.relativeGap > 0 ? 0.0 : 1e-9);
+  cbc.setNumberThreads(0);
   cbc.setLogLevel(options.logLevel);
-  cbc.messageHandler()->setLogLevel(options.logLevel);
-  std::vector<std::string> args = {"phaze", "-log",
-                                   std::to_string(options.logLevel)};
-  if (options.timeLimitS > 0) {
-    args.push_back("-sec");
-    args.push_back(std::to_string(options.timeLimitS));
+  cbc.initialSolve();
+  if (cbc.solver()->isProvenPrimalInfeasible()) {
+    result.status = MilpStatus::Infeasible;
+    result.message = "the linear relaxation is infeasible";
+    return result;
   }
-  args.push_back("-ratio");
-  args.push_back(std::to_string(options.relativeGap));
-  args.push_back("-threads");
-  args.push_back("0");
-  args.push_back("-solve");
-  args.push_back("-quit");
-  std::vector<const char *> argv;
-  for (const std::string &a : args)
-    argv.push_back(a.c_str());
-  CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, noCallback, data);
+  if (cbc.solver()->isProvenDualInfeasible()) {
+    result.status = MilpStatus::Unbounded;
+    result.message = "the linear relaxation is unbounded";
+    return result;
+  }
+  cbc.branchAndBound();
 
   result.nodes = cbc.getNodeCount();
   double sign = model.isMaximize() ? -1.0 : 1.0;

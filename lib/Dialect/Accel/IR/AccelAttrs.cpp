@@ -17,6 +17,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -51,6 +52,19 @@ FailureOr<double> mlir::phaze::accel::parseF64(AsmParser &parser) {
   if (intResult.has_value()) {
     if (failed(*intResult))
       return failure();
+    // `1e9` lexes as the integer 1 followed by the identifier `e9`.
+    SMLoc exponentLoc = parser.getCurrentLocation();
+    StringRef exponent;
+    if (succeeded(parser.parseOptionalKeyword(&exponent))) {
+      std::string digits = llvm::toString(intValue, 10, /*Signed=*/false);
+      if (exponent.starts_with_insensitive("e"))
+        return parser.emitError(exponentLoc)
+               << "MLIR float literals need a '.' before the exponent: write "
+               << digits << ".0" << exponent << " instead of " << digits
+               << exponent;
+      return parser.emitError(exponentLoc)
+             << "unexpected '" << exponent << "' after a number";
+    }
     double v = intValue.roundToDouble(/*isSigned=*/false);
     return negative ? -v : v;
   }
@@ -68,7 +82,7 @@ mlir::phaze::accel::parseOptionalF64Field(AsmParser &parser) {
   return std::optional<F64>(F64(*v));
 }
 
-void mlir::phaze::accel::printF64(AsmPrinter &printer, double value) {
+std::string mlir::phaze::accel::formatF64(double value) {
   char buf[64];
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buf, sizeof(buf), "%.*g", precision, value);
@@ -84,7 +98,11 @@ void mlir::phaze::accel::printF64(AsmPrinter &printer, double value) {
     else
       text.insert(e, ".0");
   }
-  printer << text;
+  return text;
+}
+
+void mlir::phaze::accel::printF64(AsmPrinter &printer, double value) {
+  printer << formatF64(value);
 }
 
 FailureOr<bool> mlir::phaze::accel::parseBool(AsmParser &parser) {
@@ -143,7 +161,7 @@ static LogicalResult checkPositive(EmitErrorFn emitError, StringRef field,
   if (std::isfinite(value) && value > 0)
     return success();
   return emitError() << "'" << field << "' must be positive and finite, got "
-                     << value;
+                     << formatF64(value);
 }
 
 /// A bandwidth in bytes/s: positive, and not implausibly small for the unit.
@@ -152,7 +170,7 @@ static LogicalResult checkBandwidth(EmitErrorFn emitError, StringRef field,
   if (failed(checkPositive(emitError, field, value)))
     return failure();
   if (value < 1e6)
-    return emitError() << "'" << field << "' = " << value
+    return emitError() << "'" << field << "' = " << formatF64(value)
                        << " is below 1 MB/s; bandwidths are in bytes per "
                           "second (did you give GB/s?)";
   return success();
@@ -164,7 +182,7 @@ static LogicalResult checkEfficiency(EmitErrorFn emitError, double value) {
     return success();
   return emitError() << "'efficiency' is the achievable fraction of peak "
                         "and must be in (0, 1], got "
-                     << value;
+                     << formatF64(value);
 }
 
 /// An element type a unit computes on: an integer or float type.
@@ -242,11 +260,11 @@ LogicalResult ChipAttr::verify(EmitErrorFn emitError, F64 clockHz,
   if (failed(checkPositive(emitError, "clock_hz", clockHz)))
     return failure();
   if (clockHz < 1e6)
-    return emitError() << "'clock_hz' = " << clockHz
+    return emitError() << "'clock_hz' = " << formatF64(clockHz)
                        << " is below 1 MHz; the clock is in Hz (did you give "
                           "MHz or GHz?)";
   if (clockHz > 1e11)
-    return emitError() << "'clock_hz' = " << clockHz
+    return emitError() << "'clock_hz' = " << formatF64(clockHz)
                        << " is above 100 GHz; the clock is in Hz";
   if (!tensor || !vector || !globalBuffer || !offChip)
     return emitError() << "a chip needs 'tensor', 'vector', 'global_buffer' "
@@ -289,9 +307,9 @@ LogicalResult LinkAttr::verify(EmitErrorFn emitError, LinkKind kind,
     return failure();
   if (!std::isfinite(latency) || latency < 0)
     return emitError() << "'latency_s' must be finite and not negative, got "
-                       << latency;
+                       << formatF64(latency);
   if (latency >= 1.0)
-    return emitError() << "'latency_s' = " << latency
+    return emitError() << "'latency_s' = " << formatF64(latency)
                        << " s is implausible for a link; latencies are in "
                           "seconds (did you give us or ns?)";
   return success();
@@ -336,8 +354,11 @@ LogicalResult Pow2RangeAttr::verify(EmitErrorFn emitError, int64_t min,
 
 SmallVector<int64_t> Pow2RangeAttr::getDomainValues() const {
   SmallVector<int64_t> v;
-  for (int64_t x = getMin(); x <= getMax(); x *= 2)
+  for (int64_t x = getMin(); x <= getMax(); x *= 2) {
     v.push_back(x);
+    if (x > getMax() / 2) // the next power would pass max (or overflow)
+      break;
+  }
   return v;
 }
 
@@ -355,8 +376,9 @@ LogicalResult IntRangeAttr::verify(EmitErrorFn emitError, int64_t min,
 
 SmallVector<int64_t> IntRangeAttr::getDomainValues() const {
   SmallVector<int64_t> v;
-  for (int64_t x = getMin(); x <= getMax(); x += getStep())
-    v.push_back(x);
+  int64_t n = (getMax() - getMin()) / getStep() + 1;
+  for (int64_t i = 0; i < n; ++i)
+    v.push_back(getMin() + i * getStep());
   return v;
 }
 
@@ -444,7 +466,7 @@ SpaceAttr::verify(EmitErrorFn emitError, Attribute tensorCount,
     return failure();
   if (!(minAreaFraction >= 0 && minAreaFraction < 1))
     return emitError() << "'min_area_fraction' must be in [0, 1), got "
-                       << minAreaFraction;
+                       << formatF64(minAreaFraction);
   if (failed(checkNonNegative(emitError, "local_buffer_bytes_per_mac",
                               localBufferBytesPerMac)) ||
       failed(checkNonNegative(emitError, "local_buffer_min_bytes",

@@ -10,6 +10,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::phaze;
@@ -98,13 +99,14 @@ LogicalResult SpaceOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   if (arch::admitsAny(*spec))
     return success();
   auto [minArea, maxArea] = arch::candidateAreaRange(*spec);
+  auto um2 = [](double v) { return llvm::formatv("{0:F2} um^2", v).str(); };
   InFlightDiagnostic diag = emitOpError()
                             << "admits no configuration: the area budget is "
-                            << spec->areaBudgetUm2 << " um^2";
+                            << um2(spec->areaBudgetUm2);
   if (spec->minAreaFraction > 0)
     diag << " with a lower bound of "
-         << spec->minAreaFraction * spec->areaBudgetUm2 << " um^2";
-  diag << ", and candidate areas range from " << minArea << " to " << maxArea
-       << " um^2";
+         << um2(spec->minAreaFraction * spec->areaBudgetUm2);
+  diag << ", and candidate areas range from " << um2(minArea) << " to "
+       << um2(maxArea);
   return diag;
 }

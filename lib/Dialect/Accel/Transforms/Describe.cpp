@@ -183,8 +183,10 @@ void AccelDescribePass::describeSystem(SystemOp op, ChipOp chip,
   os << "system @" << op.getSymName() << " (chip @" << chip.getSymName()
      << ")\n";
   row(os, "devices",
-      Twine(s.getDevices()) + " = " + Twine(s.getNumNodes()) + " nodes x " +
-          Twine(s.getDevicesPerNode()) + " devices");
+      Twine(s.getDevices()) + " = " + Twine(s.getNumNodes()) +
+          (s.getNumNodes() == 1 ? " node x " : " nodes x ") +
+          Twine(s.getDevicesPerNode()) +
+          (s.getDevicesPerNode() == 1 ? " device" : " devices"));
   row(os, "peak",
       si(static_cast<double>(s.getDevices()) * c.getPeakFlops(), "FLOP/s"));
   row(os, "off-chip memory",
@@ -284,8 +286,7 @@ void AccelDescribePass::runOnOperation() {
   std::unique_ptr<llvm::ToolOutputFile> out =
       openOutputFile(outputFile, &error);
   if (!out) {
-    module.emitError() << "accel-describe: cannot open '" << outputFile
-                       << "': " << error;
+    module.emitError() << "accel-describe: " << error;
     return signalPassFailure();
   }
   raw_ostream &os = out->os();

@@ -84,8 +84,7 @@ void AccelEnumerateSpacePass::runOnOperation() {
   std::unique_ptr<llvm::ToolOutputFile> out =
       openOutputFile(outputFile, &error);
   if (!out) {
-    space.emitError() << "accel-enumerate-space: cannot open '" << outputFile
-                      << "': " << error;
+    space.emitError() << "accel-enumerate-space: " << error;
     return signalPassFailure();
   }
   raw_ostream &os = out->os();
@@ -115,7 +114,6 @@ void AccelEnumerateSpacePass::runOnOperation() {
     ++written;
     return limit == 0 || written < limit;
   });
-  numAdmitted = written;
   out->keep();
   markAllAnalysesPreserved();
 }

@@ -16,6 +16,7 @@
 #include "llvm/ADT/bit.h"
 
 #include <optional>
+#include <string>
 
 #include "phaze/Dialect/Accel/IR/AccelEnums.h.inc"
 
@@ -52,6 +53,8 @@ private:
 FailureOr<double> parseF64(AsmParser &parser);
 /// Parses a double for an optional struct field.
 FailureOr<std::optional<F64>> parseOptionalF64Field(AsmParser &parser);
+/// The shortest MLIR float literal that parses back to `value` exactly.
+std::string formatF64(double value);
 /// Prints `value` as the shortest float literal that parses back exactly.
 void printF64(AsmPrinter &printer, double value);
 /// Parses `true` or `false`.

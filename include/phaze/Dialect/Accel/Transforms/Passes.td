@@ -77,9 +77,6 @@ def AccelEnumerateSpacePass : Pass<"accel-enumerate-space", "mlir::ModuleOp"> {
     Option<"limit", "limit", "uint64_t", /*default=*/"0",
            "Write at most this many configurations (0: all)">
   ];
-  let statistics = [
-    Statistic<"numAdmitted", "admitted", "Configurations written">
-  ];
 }
 
 #endif // PHAZE_DIALECT_ACCEL_TRANSFORMS_PASSES_TD

@@ -1,0 +1,38 @@
+# -*- Python -*-
+# lit configuration for phaze's FileCheck tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "PHAZE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.phaze_obj_root, "test")
+config.excludes = ["Unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
+                   "Inputs"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%hardware", config.phaze_hardware_dir))
+config.substitutions.append(("%shared_data", config.phaze_shared_data_dir))
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%phaze_obj_root", config.phaze_obj_root))
+config.substitutions.append(("%phaze_src_root", config.phaze_src_root))
+config.substitutions.append(("%scripts", os.path.join(config.phaze_src_root,
+                                                     "test", "Inputs")))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+# Tests that read the real inputs in ../shared/data declare
+# `REQUIRES: shared-data` and are skipped where the folder is absent.
+if os.path.isdir(os.path.join(config.phaze_shared_data_dir, "phaze")):
+    config.available_features.add("shared-data")
+
+tool_dirs = [config.phaze_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions([ToolSubst("phaze-opt", unresolved="fatal")],
+                                   tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
