@@ -15,7 +15,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${PHAZE_BUILD_DIR:-$root/build}"
 bash "$root/scripts/build.sh" phaze-doc
-(cd "$build/docs" && find . -name '*.md') | while read -r f; do
+(cd "$build/docs" && find . -name CMakeFiles -prune -o -name '*.md' -print) | while read -r f; do
   mkdir -p "$root/docs/generated/$(dirname "$f")"
   cp "$build/docs/$f" "$root/docs/generated/$f"
 done

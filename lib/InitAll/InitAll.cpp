@@ -9,6 +9,7 @@
 #include "phaze/Dialect/Accel/IR/AccelDialect.h"
 #include "phaze/Dialect/Accel/Transforms/Passes.h"
 #include "phaze/Dialect/Phaze/IR/PhazeDialect.h"
+#include "phaze/Transforms/Passes.h"
 
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
@@ -46,9 +47,8 @@ void mlir::phaze::registerAllDialects(DialectRegistry &registry) {
   func::registerInlinerExtension(registry);
 }
 
-void mlir::phaze::registerPhazePasses() { accel::registerAccelPasses(); }
-
 void mlir::phaze::registerAllPasses() {
+  accel::registerAccelPasses();
   registerPhazePasses();
   registerCanonicalizerPass();
   registerCSEPass();

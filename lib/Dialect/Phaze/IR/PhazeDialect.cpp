@@ -6,10 +6,46 @@
 //===----------------------------------------------------------------------===//
 
 #include "phaze/Dialect/Phaze/IR/PhazeDialect.h"
+#include "phaze/Dialect/Phaze/IR/PhazeAttrs.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::phaze;
 
 #include "phaze/Dialect/Phaze/IR/PhazeDialect.cpp.inc"
+#include "phaze/Dialect/Phaze/IR/PhazeEnums.cpp.inc"
 
-void PhazeDialect::initialize() {}
+#define GET_ATTRDEF_CLASSES
+#include "phaze/Dialect/Phaze/IR/PhazeAttrs.cpp.inc"
+
+void PhazeDialect::initialize() { registerAttributes(); }
+
+void PhazeDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "phaze/Dialect/Phaze/IR/PhazeAttrs.cpp.inc"
+      >();
+}
+
+LogicalResult
+OpAnalysisAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       OpClass opClass, OpPattern pattern, int64_t macs,
+                       int64_t flops, int64_t bytesRead, int64_t bytesWritten,
+                       ArrayRef<int64_t> loopExtents,
+                       ArrayRef<LoopRole> loopRoles) {
+  if (macs < 0 || flops < 0 || bytesRead < 0 || bytesWritten < 0)
+    return emitError() << "counts must not be negative";
+  if (loopExtents.size() != loopRoles.size())
+    return emitError() << "'loop_extents' has " << loopExtents.size()
+                       << " entries but 'loop_roles' has " << loopRoles.size();
+  for (int64_t e : loopExtents)
+    if (e < 0)
+      return emitError() << "loop extents must not be negative, got " << e;
+  if (opClass == OpClass::Tensor && flops != 2 * macs)
+    return emitError() << "a tensor-class op has 2 FLOPs per MAC, got "
+                       << flops << " FLOPs for " << macs << " MACs";
+  return success();
+}

@@ -9,6 +9,8 @@
 #define PHAZE_DIALECT_PHAZE_IR_PHAZEBASE_TD
 
 include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
 
 def Phaze_Dialect : Dialect {
   let name = "phaze";
@@ -20,9 +22,18 @@ def Phaze_Dialect : Dialect {
     plans, as typed attributes in physical units (seconds, bytes, FLOPs,
     joules). Hardware is described by the `accel` dialect.
 
-    This dialect currently defines no attributes of its own; they arrive
-    with the analysis, cost-model, scheduling and partitioning passes.
+    Attributes so far: `#phaze.op_analysis` (what `phaze-analyze-ops`
+    derives for each tensor operation).
   }];
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    void registerAttributes();
+  }];
+}
+
+class Phaze_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<Phaze_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
 }
 
 #endif // PHAZE_DIALECT_PHAZE_IR_PHAZEBASE_TD

@@ -1,0 +1,20 @@
+//===- PhazeAttrs.h - phaze result attributes -------------------*- C++ -*-===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PHAZE_DIALECT_PHAZE_IR_PHAZEATTRS_H
+#define PHAZE_DIALECT_PHAZE_IR_PHAZEATTRS_H
+
+#include "mlir/IR/Attributes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectImplementation.h"
+
+#include "phaze/Dialect/Phaze/IR/PhazeEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "phaze/Dialect/Phaze/IR/PhazeAttrs.h.inc"
+
+#endif // PHAZE_DIALECT_PHAZE_IR_PHAZEATTRS_H

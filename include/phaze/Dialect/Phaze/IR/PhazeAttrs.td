@@ -1,0 +1,119 @@
+//===- PhazeAttrs.td - phaze result attributes -------------*- tablegen -*-===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PHAZE_DIALECT_PHAZE_IR_PHAZEATTRS_TD
+#define PHAZE_DIALECT_PHAZE_IR_PHAZEATTRS_TD
+
+include "phaze/Dialect/Phaze/IR/PhazeBase.td"
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def Phaze_OpClass : I32EnumAttr<"OpClass",
+    "which unit kind an operation's work runs on", [
+      I32EnumAttrCase<"Tensor", 0, "tensor">,
+      I32EnumAttrCase<"Vector", 1, "vector">,
+      I32EnumAttrCase<"DataMovement", 2, "data_movement">,
+      I32EnumAttrCase<"Free", 3, "free">,
+      I32EnumAttrCase<"Unknown", 4, "unknown">
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::phaze";
+}
+
+def Phaze_OpPattern : I32EnumAttr<"OpPattern",
+    "the structure an operation was recognized as", [
+      I32EnumAttrCase<"Contraction", 0, "contraction">,
+      I32EnumAttrCase<"Convolution", 1, "convolution">,
+      I32EnumAttrCase<"DepthwiseConvolution", 2, "depthwise_convolution">,
+      I32EnumAttrCase<"Elementwise", 3, "elementwise">,
+      I32EnumAttrCase<"Reduction", 4, "reduction">,
+      I32EnumAttrCase<"Pooling", 5, "pooling">,
+      I32EnumAttrCase<"Copy", 6, "copy">,
+      I32EnumAttrCase<"Transpose", 7, "transpose">,
+      I32EnumAttrCase<"Broadcast", 8, "broadcast">,
+      I32EnumAttrCase<"Fill", 9, "fill">,
+      I32EnumAttrCase<"Reshape", 10, "reshape">,
+      I32EnumAttrCase<"Pad", 11, "pad">,
+      I32EnumAttrCase<"Slice", 12, "slice">,
+      I32EnumAttrCase<"Concat", 13, "concat">,
+      I32EnumAttrCase<"Constant", 14, "constant">,
+      I32EnumAttrCase<"Empty", 15, "empty">,
+      I32EnumAttrCase<"Other", 16, "other">
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::phaze";
+}
+
+def Phaze_LoopRole : I32EnumAttr<"LoopRole", "the role of a loop dimension", [
+      I32EnumAttrCase<"Batch", 0, "batch">,
+      I32EnumAttrCase<"Parallel", 1, "parallel">,
+      I32EnumAttrCase<"Reduction", 2, "reduction">
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::phaze";
+}
+
+//===----------------------------------------------------------------------===//
+// Op analysis
+//===----------------------------------------------------------------------===//
+
+def Phaze_OpAnalysisAttr : Phaze_Attr<"OpAnalysis", "op_analysis"> {
+  let summary = "What an operation computes and moves, for one execution";
+  let description = [{
+    Derived by `phaze-analyze-ops` from the operation's structure (indexing
+    maps, iterator types, static loop ranges and payload), never from its
+    name:
+
+    * `class`: the unit kind that runs it (`tensor`, `vector`,
+      `data_movement`, `free`, `unknown`) and `pattern` (contraction,
+      convolution, depthwise_convolution, elementwise, reduction, pooling,
+      copy, transpose, broadcast, fill, reshape, pad, slice, concat,
+      constant, empty, other);
+    * `macs`: multiply-accumulates (tensor class: one per iteration point);
+    * `flops`: floating-point or integer operations (tensor class: 2 per
+      MAC; otherwise payload operations per iteration point times points);
+    * `bytes_read`, `bytes_written`: the operands' and results' tensor sizes
+      in bytes (an output that the payload reads, as in a reduction, counts
+      as read too);
+    * `loop_extents` and `loop_roles`: one entry per loop dimension, in the
+      op's loop order.
+
+    ```mlir
+    phaze.analysis = #phaze.op_analysis<class = tensor, pattern = contraction,
+        macs = 1048576, flops = 2097152, bytes_read = 16384,
+        bytes_written = 16384, loop_extents = [64, 128, 128],
+        loop_roles = [parallel, parallel, reduction]>
+    ```
+  }];
+  let parameters = (ins
+    EnumParameter<Phaze_OpClass>:$op_class,
+    EnumParameter<Phaze_OpPattern>:$pattern,
+    "int64_t":$macs,
+    "int64_t":$flops,
+    "int64_t":$bytes_read,
+    "int64_t":$bytes_written,
+    OptionalArrayRefParameter<"int64_t">:$loop_extents,
+    OptionalArrayRefParameter<"::mlir::phaze::LoopRole">:$loop_roles
+  );
+  let assemblyFormat = [{
+    `<` `class` `=` $op_class `,` `pattern` `=` $pattern `,` `macs` `=` $macs `,`
+    `flops` `=` $flops `,` `bytes_read` `=` $bytes_read `,` `bytes_written`
+    `=` $bytes_written (`,` `loop_extents` `=` `[` $loop_extents^ `]`)?
+    (`,` `loop_roles` `=` `[` $loop_roles^ `]`)? `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The name of the discardable attribute that holds an op's analysis.
+    static constexpr ::llvm::StringLiteral getAttrName() {
+      return ::llvm::StringLiteral("phaze.analysis");
+    }
+  }];
+}
+
+#endif // PHAZE_DIALECT_PHAZE_IR_PHAZEATTRS_TD

@@ -1,0 +1,28 @@
+//===- Passes.h - phaze workload passes -------------------------*- C++ -*-===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PHAZE_TRANSFORMS_PASSES_H
+#define PHAZE_TRANSFORMS_PASSES_H
+
+#include "phaze/Dialect/Phaze/IR/PhazeDialect.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+namespace phaze {
+
+#define GEN_PASS_DECL
+#include "phaze/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "phaze/Transforms/Passes.h.inc"
+
+} // namespace phaze
+} // namespace mlir
+
+#endif // PHAZE_TRANSFORMS_PASSES_H
