@@ -113,13 +113,22 @@ bool isMulAccPayload(linalg::LinalgOp op) {
          a.getArgNumber() != b.getArgNumber();
 }
 
+/// Whether the payload reads elements of a tensor by computed indices
+/// (tensor.extract), i.e. gathers.
+bool payloadGathers(linalg::LinalgOp op) {
+  return llvm::any_of(op.getBlock()->without_terminator(), [](Operation &o) {
+    return isa<tensor::ExtractOp>(o);
+  });
+}
+
 /// Operations per iteration point in the payload: everything but the
-/// terminator, constants and index queries. math.fma and similar fused ops
-/// count as two.
+/// terminator, constants, index queries and casts, and gathered reads.
+/// math.fma and similar fused ops count as two.
 int64_t payloadOps(linalg::LinalgOp op) {
   int64_t n = 0;
   for (Operation &inner : op.getBlock()->without_terminator()) {
-    if (isa<arith::ConstantOp, linalg::IndexOp>(inner))
+    if (isa<arith::ConstantOp, linalg::IndexOp, arith::IndexCastOp,
+            tensor::ExtractOp>(inner))
       continue;
     StringRef name = inner.getName().getStringRef();
     n += name.ends_with(".fma") ? 2 : 1;
@@ -223,8 +232,12 @@ OpAnalysisResult analyzeLinalg(linalg::LinalgOp op) {
   }
 
   int64_t ops = payloadOps(op);
+  if (payloadGathers(op))
+    bytesRead += bytesWritten; // the gathered elements
   if (ops == 0) {
     // Pure data movement: the payload only forwards values.
+    if (payloadGathers(op))
+      return make(OpClass::DataMovement, OpPattern::Gather, 0, 0);
     if (isFillPayload(op))
       return make(OpClass::Free, OpPattern::Fill, 0, 0);
     OpPattern pattern = OpPattern::Copy;

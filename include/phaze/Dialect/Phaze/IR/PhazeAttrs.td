@@ -44,7 +44,8 @@ def Phaze_OpPattern : I32EnumAttr<"OpPattern",
       I32EnumAttrCase<"Concat", 13, "concat">,
       I32EnumAttrCase<"Constant", 14, "constant">,
       I32EnumAttrCase<"Empty", 15, "empty">,
-      I32EnumAttrCase<"Other", 16, "other">
+      I32EnumAttrCase<"Other", 16, "other">,
+      I32EnumAttrCase<"Gather", 17, "gather">
     ]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::phaze";
@@ -73,7 +74,7 @@ def Phaze_OpAnalysisAttr : Phaze_Attr<"OpAnalysis", "op_analysis"> {
     * `class`: the unit kind that runs it (`tensor`, `vector`,
       `data_movement`, `free`, `unknown`) and `pattern` (contraction,
       convolution, depthwise_convolution, elementwise, reduction, pooling,
-      copy, transpose, broadcast, fill, reshape, pad, slice, concat,
+      copy, transpose, broadcast, gather, fill, reshape, pad, slice, concat,
       constant, empty, other);
     * `macs`: multiply-accumulates (tensor class: one per iteration point);
     * `flops`: floating-point or integer operations (tensor class: 2 per
