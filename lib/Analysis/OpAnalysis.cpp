@@ -15,6 +15,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/CastInterfaces.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -404,8 +405,58 @@ WorkloadAnalysis::WorkloadAnalysis(Operation *root) {
         return WalkResult::advance();
       });
     }
-    totals.add(f.totals);
     functions.push_back(std::move(f));
     return WalkResult::skip();
   });
+
+  // Executions: callers before callees (call graphs of models are acyclic;
+  // a function on a cycle keeps the count of one execution).
+  llvm::StringMap<size_t> byName;
+  for (size_t i = 0; i < functions.size(); ++i)
+    byName[functions[i].name] = i;
+  std::vector<std::vector<std::pair<size_t, int64_t>>> callees(
+      functions.size());
+  std::vector<int64_t> callers(functions.size(), 0);
+  for (size_t i = 0; i < functions.size(); ++i)
+    functions[i].funcOp->walk([&](func::CallOp call) {
+      auto it = byName.find(call.getCallee());
+      if (it == byName.end())
+        return;
+      callees[i].push_back({it->second, 1});
+      ++callers[it->second];
+    });
+  std::vector<int64_t> pending = callers;
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < functions.size(); ++i) {
+    functions[i].executions = callers[i] == 0 ? 1 : 0;
+    if (callers[i] == 0)
+      ready.push_back(i);
+  }
+  std::vector<bool> done(functions.size(), false);
+  while (!ready.empty()) {
+    size_t i = ready.back();
+    ready.pop_back();
+    done[i] = true;
+    for (auto [c, n] : callees[i]) {
+      functions[c].executions += n * functions[i].executions;
+      if (--pending[c] == 0)
+        ready.push_back(c);
+    }
+  }
+  for (size_t i = 0; i < functions.size(); ++i) {
+    if (!done[i])
+      functions[i].executions = std::max<int64_t>(functions[i].executions, 1);
+    ClassTotals scaled;
+    for (size_t c = 0; c < scaled.byClass.size(); ++c) {
+      Totals t = functions[i].totals.byClass[c];
+      int64_t k = functions[i].executions;
+      scaled.byClass[c].ops = t.ops * k;
+      scaled.byClass[c].macs = t.macs * k;
+      scaled.byClass[c].flops = t.flops * k;
+      scaled.byClass[c].bytesRead = t.bytesRead * k;
+      scaled.byClass[c].bytesWritten = t.bytesWritten * k;
+      scaled.all.add(scaled.byClass[c]);
+    }
+    totals.add(scaled);
+  }
 }

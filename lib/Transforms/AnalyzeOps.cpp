@@ -121,6 +121,7 @@ struct PhazeAnalyzeOpsPass
               {"bytes_written", e.attr.getBytesWritten()}});
         functions.push_back(
             llvm::json::Object{{"name", f.name},
+                               {"executions", f.executions},
                                {"ops", std::move(ops)},
                                {"totals", classTotalsJson(f.totals)}});
       }
@@ -130,7 +131,8 @@ struct PhazeAnalyzeOpsPass
          << "\n";
     } else {
       for (const WorkloadAnalysis::Function &f : wa.getFunctions()) {
-        os << "function @" << f.name << "\n";
+        os << "function @" << f.name << " (executions: " << f.executions
+           << ")\n";
         for (const WorkloadAnalysis::Entry &e : f.entries)
           os << llvm::formatv(
               "  {0,-32} {1,-14} {2,-22} {3,16} MACs {4,16} FLOPs {5,14} B "
@@ -143,7 +145,7 @@ struct PhazeAnalyzeOpsPass
         printTotalsTable(os, f.totals);
         os << "\n";
       }
-      os << "module totals\n";
+      os << "module totals (each function times its executions)\n";
       printTotalsTable(os, wa.getTotals());
     }
     out->keep();

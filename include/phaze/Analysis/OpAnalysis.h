@@ -79,13 +79,20 @@ public:
     Operation *funcOp;
     std::string name;
     std::vector<Entry> entries;
+    /// Totals of one execution of the function.
     ClassTotals totals;
+    /// How many times one run of the model executes the function: 1 for a
+    /// function nobody calls, else the sum over its call sites of the
+    /// caller's count (a layer called 96 times counts 96 times).
+    int64_t executions = 1;
   };
 
   explicit WorkloadAnalysis(Operation *root);
   WorkloadAnalysis(Operation *root, AnalysisManager &) : WorkloadAnalysis(root) {}
 
   const std::vector<Function> &getFunctions() const { return functions; }
+  /// Totals of one run of the model: each function's totals times its
+  /// executions.
   const ClassTotals &getTotals() const { return totals; }
 
 private:

@@ -10,6 +10,8 @@
 
 #include "phaze/Dialect/Phaze/IR/PhazeDialect.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

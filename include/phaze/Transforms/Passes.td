@@ -30,11 +30,15 @@ def PhazeAnalyzeOpsPass : Pass<"phaze-analyze-ops", "mlir::ModuleOp"> {
       their location and class `unknown`; they are counted, never skipped.
 
     With `report=table` or `report=json` it also writes per-op lines and
-    per-function and per-module totals by class to `report-file`. The JSON
+    per-function and per-module totals by class to `report-file`. A
+    function's `executions` is how often one run of the model executes it
+    (the sum over its call sites of the caller's executions; 96 for GPT-3's
+    outlined decoder layer); module totals weight each function by it. The JSON
     form is
 
     ```
-    {"functions": [{"name", "ops": [{"op", "loc", "class", "pattern",
+    {"functions": [{"name", "executions",
+                    "ops": [{"op", "loc", "class", "pattern",
                                      "macs", "flops", "bytes_read",
                                      "bytes_written"} ],
                     "totals": TOTALS} ],
@@ -51,6 +55,49 @@ def PhazeAnalyzeOpsPass : Pass<"phaze-analyze-ops", "mlir::ModuleOp"> {
            "Where to write the report ('-' for stdout)">,
     Option<"annotate", "annotate", "bool", /*default=*/"true",
            "Attach phaze.analysis attributes to the ops">
+  ];
+}
+
+def PhazeOutlineLayersPass : Pass<"phaze-outline-layers", "mlir::ModuleOp"> {
+  let summary = "Finds repeated layers in a flat model and outlines them";
+  let description = [{
+    Finds runs of consecutive, structurally identical blocks of operations
+    in each function (a model as a frontend emits it: one flat function)
+    and outlines each kind of block into a private layer function, called
+    once per repetition. With `outline-rest`, the operations between runs
+    (an embedding, a head, a downsampling block) become layer functions of
+    their own, so the model function is a sequence of calls. Each layer
+    function carries `phaze.layer = #phaze.layer<index = i, repeats = n>`
+    and is named `<function>_layer<i>`; each unique layer is then costed and
+    scheduled once.
+
+    Blocks are matched by structure only: operation names, attributes,
+    types, regions and dataflow (operands from the same relative position,
+    constants by value, values from outside the block bijectively). Names
+    and locations are ignored. A run must repeat at least `min-repeats`
+    times and contain tensor-unit work (a contraction or convolution).
+
+    Before (GPT-style, flat):
+    ```mlir
+    func.func @forward(%tokens) { <embedding> <layer> <layer> ... <head> }
+    ```
+    After:
+    ```mlir
+    func.func @forward(%tokens) {
+      %x0 = call @forward_layer0(%tokens)     // embedding, repeats = 1
+      %x1 = call @forward_layer1(%x0)         // decoder, repeats = 96
+      ...
+      %l = call @forward_layer2(%x96, ...)    // head, repeats = 1
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::phaze::PhazeDialect",
+                           "::mlir::func::FuncDialect"];
+  let options = [
+    Option<"minRepeats", "min-repeats", "int64_t", /*default=*/"2",
+           "Outline a block kind only if it repeats at least this often">,
+    Option<"outlineRest", "outline-rest", "bool", /*default=*/"true",
+           "Outline the operations between repeated runs as layers too">
   ];
 }
 

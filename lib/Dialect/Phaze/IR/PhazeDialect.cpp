@@ -49,3 +49,12 @@ OpAnalysisAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << flops << " FLOPs for " << macs << " MACs";
   return success();
 }
+
+LogicalResult LayerAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                int64_t index, int64_t repeats) {
+  if (index < 0)
+    return emitError() << "'index' must not be negative, got " << index;
+  if (repeats < 1)
+    return emitError() << "'repeats' must be positive, got " << repeats;
+  return success();
+}

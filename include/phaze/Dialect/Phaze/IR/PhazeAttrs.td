@@ -117,4 +117,32 @@ def Phaze_OpAnalysisAttr : Phaze_Attr<"OpAnalysis", "op_analysis"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+def Phaze_LayerAttr : Phaze_Attr<"Layer", "layer"> {
+  let summary = "A layer function: its position in the model and repeats";
+  let description = [{
+    Marks a function that `phaze-outline-layers` outlined from a model:
+    `index` is its position in the model (0 for the first layer function
+    called), `repeats` how many consecutive times the model runs it (96 for
+    GPT-3's decoder layer). Each unique layer is costed and scheduled once.
+
+    ```mlir
+    func.func private @forward_layer1(...) attributes {
+        phaze.layer = #phaze.layer<index = 1, repeats = 96>}
+    ```
+  }];
+  let parameters = (ins "int64_t":$index, "int64_t":$repeats);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The name of the discardable attribute on a layer function.
+    static constexpr ::llvm::StringLiteral getAttrName() {
+      return ::llvm::StringLiteral("phaze.layer");
+    }
+  }];
+}
+
 #endif // PHAZE_DIALECT_PHAZE_IR_PHAZEATTRS_TD

@@ -23,7 +23,8 @@ def Phaze_Dialect : Dialect {
     joules). Hardware is described by the `accel` dialect.
 
     Attributes so far: `#phaze.op_analysis` (what `phaze-analyze-ops`
-    derives for each tensor operation).
+    derives for each tensor operation) and `#phaze.layer` (a layer function
+    that `phaze-outline-layers` outlined, with its repeat count).
   }];
   let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{
