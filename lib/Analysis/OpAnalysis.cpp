@@ -417,14 +417,23 @@ WorkloadAnalysis::WorkloadAnalysis(Operation *root) {
   std::vector<std::vector<std::pair<size_t, int64_t>>> callees(
       functions.size());
   std::vector<int64_t> callers(functions.size(), 0);
-  for (size_t i = 0; i < functions.size(); ++i)
-    functions[i].funcOp->walk([&](func::CallOp call) {
-      auto it = byName.find(call.getCallee());
-      if (it == byName.end())
-        return;
-      callees[i].push_back({it->second, 1});
-      ++callers[it->second];
-    });
+  auto edge = [&](size_t from, StringRef to) {
+    auto it = byName.find(to);
+    if (it == byName.end())
+      return;
+    callees[from].push_back({it->second, 1});
+    ++callers[it->second];
+  };
+  for (size_t i = 0; i < functions.size(); ++i) {
+    functions[i].funcOp->walk(
+        [&](func::CallOp call) { edge(i, call.getCallee()); });
+    // A layer's backward and optimizer run once per run of the layer.
+    if (auto t = functions[i].funcOp->getAttrOfType<TrainingAttr>(
+            TrainingAttr::getAttrName())) {
+      edge(i, t.getBackward().getValue());
+      edge(i, t.getOptimizer().getValue());
+    }
+  }
   std::vector<int64_t> pending = callers;
   std::vector<size_t> ready;
   for (size_t i = 0; i < functions.size(); ++i) {

@@ -146,6 +146,14 @@ public:
         b, t, DenseElementsAttr::get(t, b.getFloatAttr(et, value)));
   }
 
+  /// A constant that is not a parameter (a mask, a position table): marked
+  /// `phaze.buffer`, PyTorch's word for non-trainable tensors.
+  Value buffer(ArrayRef<int64_t> shape, double value) {
+    Value v = weight(shape, value);
+    v.getDefiningOp()->setAttr("phaze.buffer", b.getUnitAttr());
+    return v;
+  }
+
   Value scalar(double v) {
     return arith::ConstantOp::create(b, et, b.getFloatAttr(et, v));
   }
@@ -354,8 +362,8 @@ public:
     AffineMap rotMap = AffineMap::get(2, 0, {t, rot}, ctx);
     AffineMap table = AffineMap::get(2, 0, {t % S, j % D}, ctx);
     AffineMap signMap = AffineMap::get(2, 0, {j % D}, ctx);
-    Value cosT = e.weight({S, D}, 1.0), sinT = e.weight({S, D}, 0.0);
-    Value sign = e.weight({D}, 1.0);
+    Value cosT = e.buffer({S, D}, 1.0), sinT = e.buffer({S, D}, 0.5);
+    Value sign = e.buffer({D}, 1.0);
     return e.elementwise(
         {x, x, cosT, sinT, sign}, {e.id(2), rotMap, table, table, signMap},
         {T, H}, [](OpBuilder &nb, Location l, ValueRange a) -> Value {
@@ -385,7 +393,7 @@ public:
     setLoc(p + ".scores");
     Value scores = e.batchMatmul(q, k);
     // Scale and mask (causal for decoders, padding for encoders).
-    Value mask = e.weight({S, S}, c.causal ? -1e4 : 0.0);
+    Value mask = e.buffer({S, S}, c.causal ? -1e4 : 0.0);
     Value scale = e.scalar(1.0 / std::sqrt(static_cast<double>(D)));
     MLIRContext *ctx = b.getContext();
     AffineMap maskMap = AffineMap::get(

@@ -101,4 +101,48 @@ def PhazeOutlineLayersPass : Pass<"phaze-outline-layers", "mlir::ModuleOp"> {
   ];
 }
 
+def PhazeTrainingGraphPass : Pass<"phaze-training-graph", "mlir::ModuleOp"> {
+  let summary = "Derives backward and optimizer work and activation memory";
+  let description = [{
+    For every layer function (`#phaze.layer`; every function when the model
+    was not outlined) creates, in IR:
+
+    * `@<layer>_backward`: reverse-mode differentiation of the layer. Each
+      linalg op's gradient with respect to each float input is a
+      `linalg.generic` over the forward iteration space whose output is
+      indexed like that input; its payload recomputes the needed part of the
+      forward payload and applies scalar derivative rules (add, sub, mul,
+      div, neg, exp, log, tanh, rsqrt, sqrt, max/min, select, casts). A
+      contraction thus yields its input-gradient and weight-gradient
+      contractions with exact shapes (backward MACs = 2 x forward MACs), a
+      broadcast a reduction, a reduction a broadcast, a convolution the
+      transposed-convolution and filter-gradient contractions. Reshapes,
+      slices, pads and casts get their adjoint data movement. The function
+      takes the output gradients and the forward tensors it reads (the saved
+      activations) and returns the gradients of the layer's inputs and
+      parameters.
+    * `@<layer>_optimizer`: the optimizer step on every parameter (`sgd` or
+      `adam`; with `mixed-precision`, fp32 master weights).
+    * `phaze.training = #phaze.training<...>` on the layer: the functions,
+      the activation bytes saved per microbatch with stashing (the saved
+      forward tensors) and with recomputation (the layer inputs only),
+      parameter, gradient and optimizer-state bytes.
+
+    Ops without a derivative rule get a warning at their location; the
+    gradient through them is left out, never silently.
+  }];
+  let dependentDialects = ["::mlir::phaze::PhazeDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+  let options = [
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"adam\"",
+           "Optimizer: 'sgd' or 'adam'">,
+    Option<"mixedPrecision", "mixed-precision", "bool", /*default=*/"true",
+           "Keep fp32 master weights (mixed-precision training)">
+  ];
+}
+
 #endif // PHAZE_TRANSFORMS_PASSES_TD

@@ -145,4 +145,45 @@ def Phaze_LayerAttr : Phaze_Attr<"Layer", "layer"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Training
+//===----------------------------------------------------------------------===//
+
+def Phaze_TrainingAttr : Phaze_Attr<"Training", "training"> {
+  let summary = "The training form of a layer function";
+  let description = [{
+    Written by `phaze-training-graph` on each forward layer function:
+
+    * `backward`: the function computing the layer's gradients (input
+      gradients and, for every contraction, the weight gradient);
+    * `optimizer`: the function applying the optimizer step to the layer's
+      parameters;
+    * `saved_bytes`: activation memory per microbatch when activations are
+      stashed: the bytes of the forward tensors the backward function reads
+      (parameters excluded);
+    * `recompute_saved_bytes`: the same with recomputation: only the layer's
+      inputs are kept, and the forward pass runs again before backward;
+    * `parameters`: parameter elements; `parameter_bytes`,
+      `gradient_bytes`, `optimizer_state_bytes`: their memory (optimizer
+      state includes fp32 master weights in mixed precision).
+  }];
+  let parameters = (ins
+    "::mlir::FlatSymbolRefAttr":$backward,
+    "::mlir::FlatSymbolRefAttr":$optimizer,
+    "int64_t":$saved_bytes,
+    "int64_t":$recompute_saved_bytes,
+    "int64_t":$parameters,
+    "int64_t":$parameter_bytes,
+    "int64_t":$gradient_bytes,
+    "int64_t":$optimizer_state_bytes
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let extraClassDeclaration = [{
+    /// The name of the discardable attribute on a forward function.
+    static constexpr ::llvm::StringLiteral getAttrName() {
+      return ::llvm::StringLiteral("phaze.training");
+    }
+  }];
+}
+
 #endif // PHAZE_DIALECT_PHAZE_IR_PHAZEATTRS_TD
