@@ -838,6 +838,20 @@ PhazeTrainingGraphPass::deriveLayer(func::FuncOp fn, SymbolTable &symbols,
       results.push_back(g ? g : zeros(st.b, loc, cast<RankedTensorType>(w.getType())));
     }
   func::ReturnOp::create(st.b, loc, results);
+  // Drop saved values no gradient ended up reading.
+  {
+    BitVector unused(entry->getNumArguments());
+    SmallVector<Value> kept;
+    for (Value v : st.saved) {
+      auto arg = cast<BlockArgument>(st.savedMap.lookup(v));
+      if (arg.use_empty())
+        unused.set(arg.getArgNumber());
+      else
+        kept.push_back(v);
+    }
+    entry->eraseArguments(unused);
+    st.saved = std::move(kept);
+  }
   st.bwd.setFunctionType(mb.getFunctionType(
       entry->getArgumentTypes(), ValueRange(results).getTypes()));
 
