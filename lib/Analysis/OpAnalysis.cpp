@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "phaze/Analysis/OpAnalysis.h"
+#include "phaze/Dialect/Phaze/IR/PhazeOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -303,6 +304,13 @@ std::optional<OpAnalysisResult> analyzeOther(Operation *op) {
                         "type");
 
   return llvm::TypeSwitch<Operation *, std::optional<OpAnalysisResult>>(op)
+      .Case<AllReduceOp>([&](AllReduceOp ar) {
+        return make(OpClass::Collective, OpPattern::AllReduce,
+                    ar.getBytes(), ar.getBytes());
+      })
+      .Case<GradAllReduceOp>([&](auto) {
+        return make(OpClass::Free, OpPattern::Identity, 0, 0);
+      })
       .Case<tensor::EmptyOp>(
           [&](auto) { return make(OpClass::Free, OpPattern::Empty, 0, 0); })
       .Case<arith::ConstantOp>([&](auto) {

@@ -26,9 +26,9 @@ using namespace mlir::phaze;
 
 namespace {
 
-constexpr OpClass kClasses[] = {OpClass::Tensor, OpClass::Vector,
-                                OpClass::DataMovement, OpClass::Free,
-                                OpClass::Unknown};
+constexpr OpClass kClasses[] = {OpClass::Tensor,     OpClass::Vector,
+                                OpClass::DataMovement, OpClass::Collective,
+                                OpClass::Free,       OpClass::Unknown};
 
 std::string locString(Location loc) {
   std::string s;

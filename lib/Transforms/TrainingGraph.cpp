@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "phaze/Dialect/Phaze/IR/PhazeOps.h"
 #include "phaze/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -772,6 +773,15 @@ void PhazeTrainingGraphPass::differentiate(Backward &st, Operation *op) {
       .Case<tensor::CastOp>([&](tensor::CastOp o) {
         accumulate(st, o.getSource(),
                    tensor::CastOp::create(b, loc, o.getSource().getType(), g));
+      })
+      .Case<AllReduceOp>([&](AllReduceOp o) {
+        // Every device receives the full gradient of a sum.
+        accumulate(st, o.getInput(), g);
+      })
+      .Case<GradAllReduceOp>([&](GradAllReduceOp o) {
+        // The replicated input's gradient is the sum of the devices' parts.
+        accumulate(st, o.getInput(),
+                   AllReduceOp::create(b, loc, g, o.getGroupSize()));
       })
       .Case<tensor::EmptyOp, arith::ConstantOp>([](auto) {})
       .Default([&](Operation *o) {

@@ -54,7 +54,7 @@ struct Totals {
 
 /// Totals by class and overall.
 struct ClassTotals {
-  std::array<Totals, 5> byClass{};
+  std::array<Totals, 6> byClass{};
   Totals all;
 
   void add(OpAnalysisAttr attr, int64_t times = 1);

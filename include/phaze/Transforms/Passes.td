@@ -145,4 +145,31 @@ def PhazeTrainingGraphPass : Pass<"phaze-training-graph", "mlir::ModuleOp"> {
   ];
 }
 
+def PhazeTensorParallelPass : Pass<"phaze-tensor-parallel", "mlir::ModuleOp"> {
+  let summary = "Rewrites layers into their per-device Megatron form";
+  let description = [{
+    Partitions each layer function (every function when the model was not
+    outlined) over `t` devices as Megatron-LM does, found by structure:
+    a contraction with a weight matrix is column-parallel if its split
+    output columns can be carried (through elementwise ops, transposes,
+    slices, reshapes that turn columns into heads, batch matmuls over the
+    split heads, reductions over other dimensions) to a contraction that
+    reduces over them, which becomes row-parallel. Weights and biases are
+    sliced, every op in between works on 1/t of the columns or heads, a
+    `phaze.all_reduce` sums the row-parallel output, and a
+    `phaze.grad_all_reduce` marks the column-parallel input (its gradient is
+    all-reduced; `phaze-training-graph` emits that collective). LayerNorms,
+    residual adds, embeddings and heads stay replicated.
+
+    A `t` that does not divide a split dimension (the hidden size, the
+    heads, the FFN size) is rejected with an error at the op whose result
+    cannot be split. Run it before `phaze-training-graph`.
+  }];
+  let dependentDialects = ["::mlir::phaze::PhazeDialect"];
+  let options = [
+    Option<"t", "t", "int64_t", /*default=*/"1",
+           "Tensor-parallel width (devices per layer)">
+  ];
+}
+
 #endif // PHAZE_TRANSFORMS_PASSES_TD

@@ -7,6 +7,7 @@
 
 #include "phaze/Dialect/Phaze/IR/PhazeDialect.h"
 #include "phaze/Dialect/Phaze/IR/PhazeAttrs.h"
+#include "phaze/Dialect/Phaze/IR/PhazeOps.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -21,7 +22,25 @@ using namespace mlir::phaze;
 #define GET_ATTRDEF_CLASSES
 #include "phaze/Dialect/Phaze/IR/PhazeAttrs.cpp.inc"
 
-void PhazeDialect::initialize() { registerAttributes(); }
+#define GET_OP_CLASSES
+#include "phaze/Dialect/Phaze/IR/PhazeOps.cpp.inc"
+
+void PhazeDialect::initialize() {
+  registerAttributes();
+  addOperations<
+#define GET_OP_LIST
+#include "phaze/Dialect/Phaze/IR/PhazeOps.cpp.inc"
+      >();
+}
+
+int64_t AllReduceOp::getBytes() {
+  auto t = getInput().getType();
+  auto shaped = cast<RankedTensorType>(t);
+  if (!shaped.hasStaticShape() || !shaped.getElementType().isIntOrFloat())
+    return 0;
+  return shaped.getNumElements() *
+         ((shaped.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+}
 
 void PhazeDialect::registerAttributes() {
   addAttributes<

@@ -20,7 +20,8 @@ def Phaze_OpClass : I32EnumAttr<"OpClass",
       I32EnumAttrCase<"Vector", 1, "vector">,
       I32EnumAttrCase<"DataMovement", 2, "data_movement">,
       I32EnumAttrCase<"Free", 3, "free">,
-      I32EnumAttrCase<"Unknown", 4, "unknown">
+      I32EnumAttrCase<"Unknown", 4, "unknown">,
+      I32EnumAttrCase<"Collective", 5, "collective">
     ]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::phaze";
@@ -45,7 +46,9 @@ def Phaze_OpPattern : I32EnumAttr<"OpPattern",
       I32EnumAttrCase<"Constant", 14, "constant">,
       I32EnumAttrCase<"Empty", 15, "empty">,
       I32EnumAttrCase<"Other", 16, "other">,
-      I32EnumAttrCase<"Gather", 17, "gather">
+      I32EnumAttrCase<"Gather", 17, "gather">,
+      I32EnumAttrCase<"AllReduce", 18, "all_reduce">,
+      I32EnumAttrCase<"Identity", 19, "identity">
     ]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::phaze";
@@ -72,10 +75,11 @@ def Phaze_OpAnalysisAttr : Phaze_Attr<"OpAnalysis", "op_analysis"> {
     name:
 
     * `class`: the unit kind that runs it (`tensor`, `vector`,
-      `data_movement`, `free`, `unknown`) and `pattern` (contraction,
+      `data_movement`, `free`, `unknown`, or `collective` for communication
+      between devices) and `pattern` (contraction,
       convolution, depthwise_convolution, elementwise, reduction, pooling,
       copy, transpose, broadcast, gather, fill, reshape, pad, slice, concat,
-      constant, empty, other);
+      constant, empty, all_reduce, identity, other);
     * `macs`: multiply-accumulates (tensor class: one per iteration point);
     * `flops`: floating-point or integer operations (tensor class: 2 per
       MAC; otherwise payload operations per iteration point times points);
