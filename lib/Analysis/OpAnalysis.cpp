@@ -298,6 +298,8 @@ std::optional<OpAnalysisResult> analyzeOther(Operation *op) {
                   int64_t written) -> OpAnalysisResult {
     return {OpAnalysisAttr::get(ctx, c, p, 0, 0, read, written, {}, {}), ""};
   };
+  if (op->hasTrait<OpTrait::ConstantLike>())
+    return make(OpClass::Free, OpPattern::Constant, 0, 0);
   int64_t resultBytes = 0;
   if (failed(bytesOf(op->getResultTypes(), resultBytes)))
     return unknown(ctx, "a result has a dynamic shape or unsized element "

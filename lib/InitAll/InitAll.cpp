@@ -9,6 +9,7 @@
 #include "phaze/Dialect/Accel/IR/AccelDialect.h"
 #include "phaze/Dialect/Accel/Transforms/Passes.h"
 #include "phaze/Dialect/Phaze/IR/PhazeDialect.h"
+#include "phaze/Pipelines/Pipelines.h"
 #include "phaze/Transforms/Passes.h"
 
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
@@ -50,6 +51,7 @@ void mlir::phaze::registerAllDialects(DialectRegistry &registry) {
 void mlir::phaze::registerAllPasses() {
   accel::registerAccelPasses();
   registerPhazePasses();
+  registerPhazePipelines();
   registerCanonicalizerPass();
   registerCSEPass();
   registerSymbolDCEPass();

@@ -156,6 +156,15 @@ public:
                    OperationEquivalence::ignoreHashValue,
                    OperationEquivalence::IgnoreLocations));
       }
+      // Arguments of the block sit at virtual positions just before its
+      // first op, so a first layer reading the function's input hashes like
+      // later layers reading their predecessor's output.
+      if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &block)
+        return llvm::hash_combine(
+            3, static_cast<int64_t>(i) +
+                   static_cast<int64_t>(block.getNumArguments() -
+                                        arg.getArgNumber()),
+            0u);
       int64_t d = defIndex(v);
       if (d < 0)
         return llvm::hash_combine(2, v.getType());
@@ -284,6 +293,11 @@ std::vector<Run> findRuns(const BlockView &view, size_t minRepeats,
   std::vector<llvm::hash_code> h(n);
   for (size_t i = 0; i < n; ++i)
     h[i] = view.hash(i);
+  // Prefix counts of ops with tensor-unit work: a block without any is not
+  // a layer (hoisted constants repeat too).
+  std::vector<size_t> work(n + 1, 0);
+  for (size_t i = 0; i < n; ++i)
+    work[i + 1] = work[i] + (hasTensorWork(view, i, 1) ? 1 : 0);
 
   auto better = [](const Run &x, const Run &y) {
     return x.coverage() > y.coverage() ||
@@ -302,11 +316,13 @@ std::vector<Run> findRuns(const BlockView &view, size_t minRepeats,
         ++j;
       size_t len = j - a; // h[a..j) == h[a+p..j+p)
       size_t reps = len / p + 1;
-      if (reps < minRepeats || len < p)
+      if (len < p || reps < minRepeats)
+        continue;
+      if (work[std::min(n, j + p)] == work[a])
         continue;
       // `start` holds the span's first op; boundaries are placed later.
       Run r{a, p, reps};
-      r.slack = len + p - reps * p;
+      r.slack = len + p >= reps * p ? len + p - reps * p : 0;
       if (runs.size() == limit && !better(r, runs.back()))
         continue;
       runs.insert(std::upper_bound(runs.begin(), runs.end(), r, better), r);
@@ -479,6 +495,59 @@ struct PhazeOutlineLayersPass
     return calls;
   }
 
+  /// Places each constant, and each value computed from constants alone
+  /// (empty tensors, fills), right before the op that uses it, cloning it
+  /// for every further user. Frontends hoist such values to the top or
+  /// share them between layers (CSE); placed next to their users, every
+  /// layer carries its own and layers look alike either way.
+  static void sinkInvariants(Block &block) {
+    SmallVector<Operation *> invariants;
+    llvm::DenseSet<Operation *> isInv;
+    for (Operation &op : block.without_terminator()) {
+      bool inv = op.hasTrait<OpTrait::ConstantLike>();
+      if (!inv && isMemoryEffectFree(&op)) {
+        inv = true;
+        op.walk([&](Operation *inner) {
+          for (Value v : inner->getOperands()) {
+            Operation *def = v.getDefiningOp();
+            bool inside = def ? op.isAncestor(def)
+                              : op.isAncestor(v.getParentBlock()->getParentOp());
+            if (!inside && !(def && isInv.contains(def)))
+              inv = false;
+          }
+        });
+      }
+      if (inv) {
+        isInv.insert(&op);
+        invariants.push_back(&op);
+      }
+    }
+    OpBuilder b(block.getParent()->getContext());
+    for (Operation *op : llvm::reverse(invariants)) {
+      // The top-level users, in block order.
+      llvm::SetVector<Operation *> users;
+      for (Value r : op->getResults())
+        for (Operation *u : r.getUsers())
+          if (Operation *top = block.findAncestorOpInBlock(*u))
+            users.insert(top);
+      SmallVector<Operation *> sorted(users.begin(), users.end());
+      llvm::sort(sorted, [](Operation *x, Operation *y) {
+        return x->isBeforeInBlock(y);
+      });
+      if (sorted.empty())
+        continue;
+      for (size_t i = 1; i < sorted.size(); ++i) {
+        b.setInsertionPoint(sorted[i]);
+        Operation *c = b.clone(*op);
+        for (auto [from, to] : llvm::zip(op->getResults(), c->getResults()))
+          from.replaceUsesWithIf(to, [&](OpOperand &use) {
+            return block.findAncestorOpInBlock(*use.getOwner()) == sorted[i];
+          });
+      }
+      op->moveBefore(sorted.front());
+    }
+  }
+
   LogicalResult outline(func::FuncOp fn) {
     if (!fn.getBody().hasOneBlock()) {
       fn.emitWarning() << "phaze-outline-layers: skipped: the function has "
@@ -486,6 +555,7 @@ struct PhazeOutlineLayersPass
       return success();
     }
     Block &block = fn.getBody().front();
+    sinkInvariants(block);
     SymbolTable symbols(getOperation());
     llvm::DenseSet<Operation *> barriers;
     while (true) {

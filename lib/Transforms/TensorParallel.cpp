@@ -106,6 +106,7 @@ public:
   /// Finds the seeds that partition consistently. Returns failure if no
   /// consistent set exists.
   void analyze() {
+    uniquifyProducers();
     fn.walk([&](linalg::LinalgOp op) {
       if (!isContraction(op))
         return;
@@ -146,6 +147,31 @@ public:
   LogicalResult rewrite();
 
 private:
+  /// Gives each use of an empty tensor, a fill or a tensor constant its own
+  /// producer, so that splitting one use never changes another.
+  void uniquifyProducers() {
+    OpBuilder b(fn.getContext());
+    SmallVector<Operation *> producers;
+    fn.walk([&](Operation *op) {
+      if (isa<tensor::EmptyOp, linalg::FillOp>(op) ||
+          (op->hasTrait<OpTrait::ConstantLike>() && op->getNumResults() == 1 &&
+           isa<RankedTensorType>(op->getResult(0).getType())))
+        producers.push_back(op);
+    });
+    // Fills first (they use empties), in reverse so clones stay dominated.
+    for (Operation *op : llvm::reverse(producers)) {
+      Value r = op->getResult(0);
+      SmallVector<OpOperand *> uses;
+      for (OpOperand &u : r.getUses())
+        uses.push_back(&u);
+      for (size_t i = 1; i < uses.size(); ++i) {
+        b.setInsertionPoint(op);
+        Operation *c = b.clone(*op);
+        uses[i]->set(c->getResult(0));
+      }
+    }
+  }
+
   struct Seed {
     linalg::LinalgOp op;
     OpOperand *weight;

@@ -715,7 +715,7 @@ void PhazeTrainingGraphPass::differentiate(Backward &st, Operation *op) {
     return;
   Value r = op->getResult(0);
   Value g = st.grads.lookup(r);
-  if (!g)
+  if (!g || op->hasTrait<OpTrait::ConstantLike>())
     return;
   OpBuilder &b = st.b;
   Location loc = op->getLoc();

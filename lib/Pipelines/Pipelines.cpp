@@ -1,0 +1,55 @@
+//===- Pipelines.cpp - phaze's pass pipelines -----------------------------===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "phaze/Pipelines/Pipelines.h"
+#include "phaze/Transforms/Passes.h"
+
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::phaze;
+
+void mlir::phaze::buildWorkloadPipeline(
+    OpPassManager &pm, const WorkloadPipelineOptions &options) {
+  if (options.tosa) {
+    tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions());
+    pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  }
+  if (options.simplify) {
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
+  if (options.outline)
+    pm.addPass(createPhazeOutlineLayersPass());
+  if (options.tensorParallel > 1) {
+    PhazeTensorParallelPassOptions tp;
+    tp.t = options.tensorParallel;
+    pm.addPass(createPhazeTensorParallelPass(tp));
+  }
+  if (options.training) {
+    PhazeTrainingGraphPassOptions tg;
+    tg.optimizer = options.optimizer;
+    tg.mixedPrecision = options.mixedPrecision;
+    pm.addPass(createPhazeTrainingGraphPass(tg));
+  }
+  PhazeAnalyzeOpsPassOptions an;
+  an.report = options.report;
+  an.reportFile = options.reportFile;
+  pm.addPass(createPhazeAnalyzeOpsPass(an));
+}
+
+void mlir::phaze::registerPhazePipelines() {
+  PassPipelineRegistration<WorkloadPipelineOptions>(
+      "phaze-workload-pipeline",
+      "Import a model (TOSA or linalg), outline its layers, apply tensor "
+      "parallelism, derive the training graph and analyse every op",
+      buildWorkloadPipeline);
+}
