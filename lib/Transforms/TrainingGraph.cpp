@@ -1007,9 +1007,28 @@ void PhazeTrainingGraphPass::runOnOperation() {
         isParam[fn][i] = x;
   }
   bool failedAny = false;
-  for (func::FuncOp fn : targets)
+  for (func::FuncOp fn : targets) {
+    // Gradients need static shapes (zero tensors, loop extents).
+    Operation *dynamic = nullptr;
+    fn.walk([&](Operation *op) {
+      auto isDynamic = [](Type t) {
+        auto s = dyn_cast<ShapedType>(t);
+        return s && !s.hasStaticShape();
+      };
+      if (!dynamic && (llvm::any_of(op->getOperandTypes(), isDynamic) ||
+                       llvm::any_of(op->getResultTypes(), isDynamic)))
+        dynamic = op;
+    });
+    if (dynamic) {
+      dynamic->emitWarning()
+          << "phaze-training-graph: skipped @" << fn.getName()
+          << ": it has dynamic shapes, and its training graph needs static "
+             "ones";
+      continue;
+    }
     if (failed(deriveLayer(fn, symbols, isParam[fn])))
       failedAny = true;
+  }
   if (failedAny)
     signalPassFailure();
 }

@@ -80,3 +80,13 @@ func.func @negative_sin(%x: tensor<4xf32>) -> tensor<4xf32> {
   } -> tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+// Dynamic shapes: the function is skipped with a located warning.
+func.func @negative_dynamic(%x: tensor<?x16xf32>, %w: tensor<16x16xf32>, %c: tensor<?x16xf32>) -> tensor<?x16xf32> {
+  // expected-warning@+2 {{phaze-training-graph: skipped @negative_dynamic: it has dynamic shapes, and its training graph needs static ones}}
+  // expected-warning@+1 {{phaze-analyze-ops: counted as unknown: dynamic loop bounds}}
+  %0 = linalg.matmul ins(%x, %w : tensor<?x16xf32>, tensor<16x16xf32>) outs(%c : tensor<?x16xf32>) -> tensor<?x16xf32>
+  return %0 : tensor<?x16xf32>
+}
