@@ -21,9 +21,9 @@ void registerPhazeDialects(DialectRegistry &registry);
 /// math, tosa, scf, cf, affine, memref, bufferization and ml_program.
 void registerAllDialects(DialectRegistry &registry);
 
-/// Registers phaze's passes (accel-* and phaze-*) plus the upstream passes phaze pipelines use:
-/// canonicalize, cse, symbol-dce, inline, and the TOSA-to-linalg
-/// conversions with their pipeline.
+/// Registers phaze's passes (accel-* and phaze-*) plus the upstream passes
+/// phaze pipelines use: canonicalize, cse, symbol-dce, inline, and the
+/// TOSA-to-linalg conversions with their pipeline.
 void registerAllPasses();
 
 } // namespace phaze

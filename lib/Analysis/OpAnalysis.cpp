@@ -118,9 +118,8 @@ bool isMulAccPayload(linalg::LinalgOp op) {
 /// Whether the payload reads elements of a tensor by computed indices
 /// (tensor.extract), i.e. gathers.
 bool payloadGathers(linalg::LinalgOp op) {
-  return llvm::any_of(op.getBlock()->without_terminator(), [](Operation &o) {
-    return isa<tensor::ExtractOp>(o);
-  });
+  return llvm::any_of(op.getBlock()->without_terminator(),
+                      [](Operation &o) { return isa<tensor::ExtractOp>(o); });
 }
 
 /// Operations per iteration point in the payload: everything but the
@@ -163,8 +162,8 @@ bool isFillPayload(linalg::LinalgOp op) {
 //===----------------------------------------------------------------------===//
 
 OpAnalysisResult unknown(MLIRContext *ctx, std::string reason) {
-  return {OpAnalysisAttr::get(ctx, OpClass::Unknown, OpPattern::Other, 0, 0,
-                              0, 0, {}, {}),
+  return {OpAnalysisAttr::get(ctx, OpClass::Unknown, OpPattern::Other, 0, 0, 0,
+                              0, {}, {}),
           std::move(reason)};
 }
 
@@ -275,9 +274,8 @@ OpAnalysisResult analyzeLinalg(linalg::LinalgOp op) {
 
 std::optional<OpAnalysisResult> analyzeOther(Operation *op) {
   MLIRContext *ctx = op->getContext();
-  bool touchesTensors =
-      llvm::any_of(op->getOperandTypes(), isTensorLike) ||
-      llvm::any_of(op->getResultTypes(), isTensorLike);
+  bool touchesTensors = llvm::any_of(op->getOperandTypes(), isTensorLike) ||
+                        llvm::any_of(op->getResultTypes(), isTensorLike);
   if (!touchesTensors)
     return std::nullopt;
   if (op->hasTrait<OpTrait::IsTerminator>() || isa<func::CallOp>(op))
@@ -307,17 +305,15 @@ std::optional<OpAnalysisResult> analyzeOther(Operation *op) {
 
   return llvm::TypeSwitch<Operation *, std::optional<OpAnalysisResult>>(op)
       .Case<AllReduceOp>([&](AllReduceOp ar) {
-        return make(OpClass::Collective, OpPattern::AllReduce,
-                    ar.getBytes(), ar.getBytes());
+        return make(OpClass::Collective, OpPattern::AllReduce, ar.getBytes(),
+                    ar.getBytes());
       })
-      .Case<GradAllReduceOp>([&](auto) {
-        return make(OpClass::Free, OpPattern::Identity, 0, 0);
-      })
+      .Case<GradAllReduceOp>(
+          [&](auto) { return make(OpClass::Free, OpPattern::Identity, 0, 0); })
       .Case<tensor::EmptyOp>(
           [&](auto) { return make(OpClass::Free, OpPattern::Empty, 0, 0); })
-      .Case<arith::ConstantOp>([&](auto) {
-        return make(OpClass::Free, OpPattern::Constant, 0, 0);
-      })
+      .Case<arith::ConstantOp>(
+          [&](auto) { return make(OpClass::Free, OpPattern::Constant, 0, 0); })
       .Case<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::ReshapeOp,
             tensor::CastOp, tensor::BitcastOp>(
           [&](auto) { return make(OpClass::Free, OpPattern::Reshape, 0, 0); })
@@ -326,8 +322,8 @@ std::optional<OpAnalysisResult> analyzeOther(Operation *op) {
         if (failed(bytesOf(pad.getSource().getType(), read)))
           return std::optional<OpAnalysisResult>(
               unknown(ctx, "dynamic pad source"));
-        return std::optional<OpAnalysisResult>(make(
-            OpClass::DataMovement, OpPattern::Pad, read, resultBytes));
+        return std::optional<OpAnalysisResult>(
+            make(OpClass::DataMovement, OpPattern::Pad, read, resultBytes));
       })
       .Case<tensor::ExtractSliceOp>([&](auto) {
         return make(OpClass::DataMovement, OpPattern::Slice, resultBytes,

@@ -31,15 +31,15 @@ constexpr double MiB = 1024.0 * 1024.0;
 
 /// Private per-unit buffers, 1 KiB to 1 MiB.
 constexpr SramPoint kPrivateBuffer[] = {
-    {1 * KiB, 6133.98},     {2 * KiB, 8248.43},     {4 * KiB, 12610.5},
-    {8 * KiB, 22139.9},     {16 * KiB, 38583.0},    {32 * KiB, 63338.4},
-    {64 * KiB, 115579.0},   {128 * KiB, 204764.0},  {256 * KiB, 446565.0},
-    {512 * KiB, 897890.0},  {1024 * KiB, 1634130.0}};
+    {1 * KiB, 6133.98},    {2 * KiB, 8248.43},     {4 * KiB, 12610.5},
+    {8 * KiB, 22139.9},    {16 * KiB, 38583.0},    {32 * KiB, 63338.4},
+    {64 * KiB, 115579.0},  {128 * KiB, 204764.0},  {256 * KiB, 446565.0},
+    {512 * KiB, 897890.0}, {1024 * KiB, 1634130.0}};
 
 /// The shared global buffer, 2 MiB to 128 MiB.
 constexpr SramPoint kGlobalBuffer[] = {
-    {2 * MiB, 3338220.0},   {4 * MiB, 6078640.0},   {8 * MiB, 11952400.0},
-    {16 * MiB, 23745200.0}, {32 * MiB, 46750900.0}, {64 * MiB, 88605700.0},
+    {2 * MiB, 3338220.0},    {4 * MiB, 6078640.0},   {8 * MiB, 11952400.0},
+    {16 * MiB, 23745200.0},  {32 * MiB, 46750900.0}, {64 * MiB, 88605700.0},
     {128 * MiB, 175423000.0}};
 
 /// Piecewise-linear interpolation in capacity; outside the table, linear
@@ -51,9 +51,9 @@ double interpolate(const SramPoint (&table)[N], int64_t bytes) {
   if (bytes <= 0)
     return 0.0;
   double x = static_cast<double>(bytes);
-  const SramPoint *hi =
-      std::lower_bound(std::begin(table), std::end(table), x,
-                       [](const SramPoint &p, double v) { return p.bytes < v; });
+  const SramPoint *hi = std::lower_bound(
+      std::begin(table), std::end(table), x,
+      [](const SramPoint &p, double v) { return p.bytes < v; });
   if (hi != std::end(table) && hi->bytes == x)
     return hi->areaUm2;
   if (hi == std::begin(table))

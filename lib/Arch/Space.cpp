@@ -132,10 +132,9 @@ SpaceSpec::instantiate(const std::array<int64_t, kNumParams> &v) const {
   return c;
 }
 
-uint64_t
-mlir::phaze::arch::enumerate(const SpaceSpec &spec,
-                             const std::function<bool(const ChipConfig &,
-                                                      double)> &fn) {
+uint64_t mlir::phaze::arch::enumerate(
+    const SpaceSpec &spec,
+    const std::function<bool(const ChipConfig &, double)> &fn) {
   // Untied parameters in enumeration order; tied ones copy their target.
   std::vector<int> free;
   for (int i = 0; i < kNumParams; ++i)

@@ -122,9 +122,8 @@ const TransformerConfig *mlir::phaze::lookupModel(const std::string &name) {
 }
 
 void mlir::phaze::registerModelZooDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, func::FuncDialect,
-                  linalg::LinalgDialect, math::MathDialect,
-                  tensor::TensorDialect>();
+  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  math::MathDialect, tensor::TensorDialect>();
 }
 
 namespace {
@@ -209,22 +208,21 @@ public:
   }
 
   /// Reduces the last dimension of `x` with `combine(acc, x)` from `init`.
-  Value reduceLast(Value x, double init,
-                   function_ref<Value(OpBuilder &, Location, Value, Value)>
-                       combine) {
+  Value
+  reduceLast(Value x, double init,
+             function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
     auto xt = cast<RankedTensorType>(x.getType());
     unsigned rank = xt.getRank();
     SmallVector<int64_t> outShape(xt.getShape().drop_back());
     AffineMap in = b.getMultiDimIdentityMap(rank);
-    AffineMap out = AffineMap::get(rank, 0,
-                                   in.getResults().drop_back(), ctx);
+    AffineMap out = AffineMap::get(rank, 0, in.getResults().drop_back(), ctx);
     SmallVector<utils::IteratorType> iters(rank - 1,
                                            utils::IteratorType::parallel);
     iters.push_back(utils::IteratorType::reduction);
     return linalg::GenericOp::create(
                b, TypeRange{ty(outShape)}, ValueRange{x},
-               ValueRange{filled(outShape, init)},
-               ArrayRef<AffineMap>{in, out}, iters,
+               ValueRange{filled(outShape, init)}, ArrayRef<AffineMap>{in, out},
+               iters,
                [&](OpBuilder &nb, Location loc, ValueRange args) {
                  linalg::YieldOp::create(nb, loc,
                                          combine(nb, loc, args[1], args[0]));
@@ -293,8 +291,8 @@ class TransformerBuilder {
 public:
   TransformerBuilder(ImplicitLocOpBuilder &b, const TransformerConfig &c,
                      int64_t mbs, int64_t seq, int64_t vocab, int64_t layers)
-      : e(b, b.getBF16Type()), b(b), c(c), B(mbs), S(seq), V(vocab),
-        L(layers), T(mbs * seq), H(c.hidden), A(c.heads), D(c.hidden / c.heads),
+      : e(b, b.getBF16Type()), b(b), c(c), B(mbs), S(seq), V(vocab), L(layers),
+        T(mbs * seq), H(c.hidden), A(c.heads), D(c.hidden / c.heads),
         F(c.ffnHidden) {}
 
   void setLoc(const Twine &name) {
@@ -307,11 +305,11 @@ public:
     double invH = 1.0 / static_cast<double>(H);
     double eps = 1e-5;
     if (c.norm == Norm::RMSNorm) {
-      Value ss = e.reduceLast(x, 0.0, [](OpBuilder &nb, Location l, Value acc,
-                                         Value v) -> Value {
-        Value sq = arith::MulFOp::create(nb, l, v, v);
-        return arith::AddFOp::create(nb, l, acc, sq);
-      });
+      Value ss = e.reduceLast(
+          x, 0.0, [](OpBuilder &nb, Location l, Value acc, Value v) -> Value {
+            Value sq = arith::MulFOp::create(nb, l, v, v);
+            return arith::AddFOp::create(nb, l, acc, sq);
+          });
       Value k = e.scalar(invH), epsV = e.scalar(eps);
       return e.elementwise(
           {x, ss, gamma}, {e.id(2), e.dropLast(2), e.lastOnly(2)}, {T, H},
@@ -324,22 +322,23 @@ public:
           });
     }
     Value beta = e.weight({H}, 0.0);
-    Value sum = e.reduceLast(x, 0.0, [](OpBuilder &nb, Location l, Value acc,
-                                        Value v) -> Value {
-      return arith::AddFOp::create(nb, l, acc, v);
-    });
-    Value k = e.scalar(invH), epsV = e.scalar(eps);
-    Value centered = e.elementwise(
-        {x, sum}, {e.id(2), e.dropLast(2)}, {T, H},
-        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-          Value mean = arith::MulFOp::create(nb, l, a[1], k);
-          return arith::SubFOp::create(nb, l, a[0], mean);
+    Value sum = e.reduceLast(
+        x, 0.0, [](OpBuilder &nb, Location l, Value acc, Value v) -> Value {
+          return arith::AddFOp::create(nb, l, acc, v);
         });
-    Value var = e.reduceLast(centered, 0.0, [](OpBuilder &nb, Location l,
-                                               Value acc, Value v) -> Value {
-      Value sq = arith::MulFOp::create(nb, l, v, v);
-      return arith::AddFOp::create(nb, l, acc, sq);
-    });
+    Value k = e.scalar(invH), epsV = e.scalar(eps);
+    Value centered =
+        e.elementwise({x, sum}, {e.id(2), e.dropLast(2)}, {T, H},
+                      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                        Value mean = arith::MulFOp::create(nb, l, a[1], k);
+                        return arith::SubFOp::create(nb, l, a[0], mean);
+                      });
+    Value var = e.reduceLast(
+        centered, 0.0,
+        [](OpBuilder &nb, Location l, Value acc, Value v) -> Value {
+          Value sq = arith::MulFOp::create(nb, l, v, v);
+          return arith::AddFOp::create(nb, l, acc, sq);
+        });
     return e.elementwise(
         {centered, var, gamma, beta},
         {e.id(2), e.dropLast(2), e.lastOnly(2), e.lastOnly(2)}, {T, H},
@@ -387,9 +386,12 @@ public:
       return e.expand(s, {B, S, A, D}, {{0, 1}, {2, 3}});
     };
     setLoc(p + ".heads");
-    Value q = e.collapse(e.transpose(head(0), {0, 2, 1, 3}), {{0, 1}, {2}, {3}});
-    Value k = e.collapse(e.transpose(head(1), {0, 2, 3, 1}), {{0, 1}, {2}, {3}});
-    Value v = e.collapse(e.transpose(head(2), {0, 2, 1, 3}), {{0, 1}, {2}, {3}});
+    Value q =
+        e.collapse(e.transpose(head(0), {0, 2, 1, 3}), {{0, 1}, {2}, {3}});
+    Value k =
+        e.collapse(e.transpose(head(1), {0, 2, 3, 1}), {{0, 1}, {2}, {3}});
+    Value v =
+        e.collapse(e.transpose(head(2), {0, 2, 1, 3}), {{0, 1}, {2}, {3}});
     setLoc(p + ".scores");
     Value scores = e.batchMatmul(q, k);
     // Scale and mask (causal for decoders, padding for encoders).
@@ -408,10 +410,10 @@ public:
     Value probs = softmax(masked);
     setLoc(p + ".context");
     Value ctxv = e.batchMatmul(probs, v);
-    Value merged = e.collapse(
-        e.transpose(e.expand(ctxv, {B, A, S, D}, {{0, 1}, {2}, {3}}),
-                    {0, 2, 1, 3}),
-        {{0, 1}, {2, 3}});
+    Value merged =
+        e.collapse(e.transpose(e.expand(ctxv, {B, A, S, D}, {{0, 1}, {2}, {3}}),
+                               {0, 2, 1, 3}),
+                   {{0, 1}, {2, 3}});
     setLoc(p + ".out");
     return e.linear(merged, H, H, c.bias);
   }
@@ -420,20 +422,20 @@ public:
   Value softmax(Value x) {
     auto shape = cast<RankedTensorType>(x.getType()).getShape();
     unsigned r = shape.size();
-    Value m = e.reduceLast(x, -1e4, [](OpBuilder &nb, Location l, Value acc,
-                                       Value v) -> Value {
-      return arith::MaximumFOp::create(nb, l, acc, v);
-    });
-    Value ex = e.elementwise(
-        {x, m}, {e.id(r), e.dropLast(r)}, shape,
-        [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-          return math::ExpOp::create(nb, l,
-                                     arith::SubFOp::create(nb, l, a[0], a[1]));
+    Value m = e.reduceLast(
+        x, -1e4, [](OpBuilder &nb, Location l, Value acc, Value v) -> Value {
+          return arith::MaximumFOp::create(nb, l, acc, v);
         });
-    Value s = e.reduceLast(ex, 0.0, [](OpBuilder &nb, Location l, Value acc,
-                                       Value v) -> Value {
-      return arith::AddFOp::create(nb, l, acc, v);
-    });
+    Value ex =
+        e.elementwise({x, m}, {e.id(r), e.dropLast(r)}, shape,
+                      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                        return math::ExpOp::create(
+                            nb, l, arith::SubFOp::create(nb, l, a[0], a[1]));
+                      });
+    Value s = e.reduceLast(
+        ex, 0.0, [](OpBuilder &nb, Location l, Value acc, Value v) -> Value {
+          return arith::AddFOp::create(nb, l, acc, v);
+        });
     return e.elementwise({ex, s}, {e.id(r), e.dropLast(r)}, shape,
                          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
                            return arith::DivFOp::create(nb, l, a[0], a[1]);
@@ -450,8 +452,8 @@ public:
       Value act = e.elementwise(
           {g, u}, {e.id(2), e.id(2)}, {T, F},
           [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-            Value en = math::ExpOp::create(nb, l,
-                                           arith::NegFOp::create(nb, l, a[0]));
+            Value en =
+                math::ExpOp::create(nb, l, arith::NegFOp::create(nb, l, a[0]));
             Value sig = arith::DivFOp::create(
                 nb, l, one, arith::AddFOp::create(nb, l, one, en));
             return arith::MulFOp::create(
@@ -465,10 +467,11 @@ public:
     Value act;
     if (c.ffn == Ffn::Relu) {
       Value zero = e.scalar(0.0);
-      act = e.elementwise({h}, {e.id(2)}, {T, F},
-                          [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                            return arith::MaximumFOp::create(nb, l, a[0], zero);
-                          });
+      act =
+          e.elementwise({h}, {e.id(2)}, {T, F},
+                        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                          return arith::MaximumFOp::create(nb, l, a[0], zero);
+                        });
     } else {
       // GELU, tanh approximation.
       Value half = e.scalar(0.5), one = e.scalar(1.0);
@@ -516,19 +519,20 @@ public:
     AffineMap tokMap = AffineMap::get(
         3, 0, {b.getAffineDimExpr(0), b.getAffineDimExpr(1)}, ctx);
     SmallVector<utils::IteratorType> iters(3, utils::IteratorType::parallel);
-    Value out = linalg::GenericOp::create(
-                    b, TypeRange{e.ty({B, S, width})}, ValueRange{tokens},
-                    ValueRange{e.empty({B, S, width})},
-                    ArrayRef<AffineMap>{tokMap, e.id(3)}, iters,
-                    [&](OpBuilder &nb, Location l, ValueRange a) {
-                      Value row = arith::IndexCastOp::create(
-                          nb, l, nb.getIndexType(), a[0]);
-                      Value col = linalg::IndexOp::create(nb, l, 2);
-                      Value v = tensor::ExtractOp::create(
-                          nb, l, table, ValueRange{row, col});
-                      linalg::YieldOp::create(nb, l, v);
-                    })
-                    .getResult(0);
+    Value out =
+        linalg::GenericOp::create(
+            b, TypeRange{e.ty({B, S, width})}, ValueRange{tokens},
+            ValueRange{e.empty({B, S, width})},
+            ArrayRef<AffineMap>{tokMap, e.id(3)}, iters,
+            [&](OpBuilder &nb, Location l, ValueRange a) {
+              Value row =
+                  arith::IndexCastOp::create(nb, l, nb.getIndexType(), a[0]);
+              Value col = linalg::IndexOp::create(nb, l, 2);
+              Value v =
+                  tensor::ExtractOp::create(nb, l, table, ValueRange{row, col});
+              linalg::YieldOp::create(nb, l, v);
+            })
+            .getResult(0);
     return e.collapse(out, {{0, 1}, {2}});
   }
 
@@ -572,10 +576,11 @@ public:
     Value logits = e.matmul(x, e.weight({width, V}));
     setLoc("head.loss");
     // log-sum-exp per row.
-    Value m = e.reduceLast(logits, -1e4, [](OpBuilder &nb, Location l,
-                                            Value acc, Value v) -> Value {
-      return arith::MaximumFOp::create(nb, l, acc, v);
-    });
+    Value m = e.reduceLast(
+        logits, -1e4,
+        [](OpBuilder &nb, Location l, Value acc, Value v) -> Value {
+          return arith::MaximumFOp::create(nb, l, acc, v);
+        });
     Value s = e.reduceLast(
         e.elementwise({logits, m}, {e.id(2), e.dropLast(2)}, {T, V},
                       [](OpBuilder &nb, Location l, ValueRange a) -> Value {
@@ -595,8 +600,8 @@ public:
             par,
             [&](OpBuilder &nb, Location l, ValueRange a) {
               Value row = linalg::IndexOp::create(nb, l, 0);
-              Value col = arith::IndexCastOp::create(nb, l,
-                                                     nb.getIndexType(), a[0]);
+              Value col =
+                  arith::IndexCastOp::create(nb, l, nb.getIndexType(), a[0]);
               Value v = tensor::ExtractOp::create(nb, l, logits,
                                                   ValueRange{row, col});
               linalg::YieldOp::create(nb, l, v);
@@ -606,16 +611,16 @@ public:
     MLIRContext *ctx = b.getContext();
     AffineMap toScalar = AffineMap::get(1, 0, {}, ctx);
     RankedTensorType scalarTy = e.ty({});
-    Value init = linalg::FillOp::create(b, ValueRange{e.scalar(0.0)},
-                                        ValueRange{tensor::EmptyOp::create(
-                                            b, ArrayRef<int64_t>{}, e.et)})
-                     .getResult(0);
+    Value init =
+        linalg::FillOp::create(
+            b, ValueRange{e.scalar(0.0)},
+            ValueRange{tensor::EmptyOp::create(b, ArrayRef<int64_t>{}, e.et)})
+            .getResult(0);
     return linalg::GenericOp::create(
                b, TypeRange{scalarTy}, ValueRange{s, m, picked},
                ValueRange{init},
                ArrayRef<AffineMap>{e.id(1), e.id(1), e.id(1), toScalar},
-               SmallVector<utils::IteratorType>{
-                   utils::IteratorType::reduction},
+               SmallVector<utils::IteratorType>{utils::IteratorType::reduction},
                [&](OpBuilder &nb, Location l, ValueRange a) {
                  Value lse = arith::AddFOp::create(
                      nb, l, math::LogOp::create(nb, l, a[0]), a[1]);
@@ -659,8 +664,7 @@ private:
 OwningOpRef<ModuleOp>
 mlir::phaze::buildTransformer(MLIRContext *context,
                               const TransformerConfig &config,
-                              const ModelOptions &options,
-                              std::string &error) {
+                              const ModelOptions &options, std::string &error) {
   int64_t seq = options.seq ? options.seq : config.seq;
   int64_t vocab = options.vocab ? options.vocab : config.vocab;
   int64_t layers = options.layers ? options.layers : config.layers;

@@ -14,10 +14,10 @@
 
 #include "phaze/Solver/MILP.h"
 
-#include "CbcModel.hpp"
 #include "CbcHeuristic.hpp"
 #include "CbcHeuristicFPump.hpp"
 #include "CbcHeuristicLocal.hpp"
+#include "CbcModel.hpp"
 #include "CglClique.hpp"
 #include "CglFlowCover.hpp"
 #include "CglGomory.hpp"
@@ -182,9 +182,8 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
     result.message = "the problem is infeasible";
   } else {
     result.status = MilpStatus::Error;
-    result.message = "CBC stopped with status " +
-                     std::to_string(cbc.status()) + "/" +
-                     std::to_string(cbc.secondaryStatus());
+    result.message = "CBC stopped with status " + std::to_string(cbc.status()) +
+                     "/" + std::to_string(cbc.secondaryStatus());
   }
   return result;
 }
@@ -209,8 +208,8 @@ MilpResult mlir::phaze::solver::solveWithCbc(const MilpModel &model,
     result = MilpResult();
     result.message = std::string("CBC error: ") + e.what();
   }
-  result.seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   return result;
 }

@@ -26,9 +26,9 @@ using namespace mlir::phaze;
 
 namespace {
 
-constexpr OpClass kClasses[] = {OpClass::Tensor,     OpClass::Vector,
+constexpr OpClass kClasses[] = {OpClass::Tensor,       OpClass::Vector,
                                 OpClass::DataMovement, OpClass::Collective,
-                                OpClass::Free,       OpClass::Unknown};
+                                OpClass::Free,         OpClass::Unknown};
 
 std::string locString(Location loc) {
   std::string s;
@@ -58,9 +58,8 @@ llvm::json::Object classTotalsJson(const ClassTotals &t) {
 }
 
 void printTotalsTable(raw_ostream &os, const ClassTotals &t) {
-  os << llvm::formatv("  {0,-14} {1,8} {2,22} {3,22} {4,18} {5,18}\n",
-                      "class", "ops", "MACs", "FLOPs", "bytes read",
-                      "bytes written");
+  os << llvm::formatv("  {0,-14} {1,8} {2,22} {3,22} {4,18} {5,18}\n", "class",
+                      "ops", "MACs", "FLOPs", "bytes read", "bytes written");
   auto line = [&](StringRef name, const Totals &x) {
     os << llvm::formatv("  {0,-14} {1,8} {2,22} {3,22} {4,18} {5,18}\n", name,
                         x.ops, x.macs, x.flops, x.bytesRead, x.bytesWritten);
@@ -86,8 +85,8 @@ struct PhazeAnalyzeOpsPass
     for (const WorkloadAnalysis::Function &f : wa.getFunctions())
       for (const WorkloadAnalysis::Entry &e : f.entries) {
         if (e.attr.getOpClass() == OpClass::Unknown)
-          e.op->emitWarning() << "phaze-analyze-ops: counted as unknown: "
-                              << e.reason;
+          e.op->emitWarning()
+              << "phaze-analyze-ops: counted as unknown: " << e.reason;
         if (annotate)
           e.op->setAttr(OpAnalysisAttr::getAttrName(), e.attr);
       }
@@ -127,8 +126,7 @@ struct PhazeAnalyzeOpsPass
       }
       llvm::json::Object root{{"functions", std::move(functions)},
                               {"totals", classTotalsJson(wa.getTotals())}};
-      os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)))
-         << "\n";
+      os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
     } else {
       for (const WorkloadAnalysis::Function &f : wa.getFunctions()) {
         os << "function @" << f.name << " (executions: " << f.executions

@@ -39,7 +39,6 @@
 
 #include <functional>
 
-
 namespace mlir {
 namespace phaze {
 #define GEN_PASS_DEF_PHAZEOUTLINELAYERSPASS
@@ -150,20 +149,22 @@ public:
                 OperationEquivalence::IgnoreLocations));
       if (isConstantDef(v)) {
         Operation *c = v.getDefiningOp();
-        return llvm::hash_combine(
-            1, OperationEquivalence::computeHash(
-                   c, OperationEquivalence::ignoreHashValue,
-                   OperationEquivalence::ignoreHashValue,
-                   OperationEquivalence::IgnoreLocations));
+        return llvm::hash_combine(1,
+                                  OperationEquivalence::computeHash(
+                                      c, OperationEquivalence::ignoreHashValue,
+                                      OperationEquivalence::ignoreHashValue,
+                                      OperationEquivalence::IgnoreLocations));
       }
       // Arguments of the block sit at virtual positions just before its
       // first op, so a first layer reading the function's input hashes like
       // later layers reading their predecessor's output.
-      if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &block)
+      if (auto arg = dyn_cast<BlockArgument>(v);
+          arg && arg.getOwner() == &block)
         return llvm::hash_combine(
-            3, static_cast<int64_t>(i) +
-                   static_cast<int64_t>(block.getNumArguments() -
-                                        arg.getArgNumber()),
+            3,
+            static_cast<int64_t>(i) +
+                static_cast<int64_t>(block.getNumArguments() -
+                                     arg.getArgNumber()),
             0u);
       int64_t d = defIndex(v);
       if (d < 0)
@@ -481,8 +482,8 @@ struct PhazeOutlineLayersPass
         if (Value r = replaced.lookup(v))
           v = r;
       b.setInsertionPoint(view.ops[s]);
-      auto call = func::CallOp::create(b, view.ops[s]->getLoc(), layer,
-                                       operands);
+      auto call =
+          func::CallOp::create(b, view.ops[s]->getLoc(), layer, operands);
       for (auto [i, kr] : llvm::enumerate(pos)) {
         Value old = view.ops[s + kr.first]->getResult(kr.second);
         replaced[old] = call.getResult(i);
@@ -510,8 +511,9 @@ struct PhazeOutlineLayersPass
         op.walk([&](Operation *inner) {
           for (Value v : inner->getOperands()) {
             Operation *def = v.getDefiningOp();
-            bool inside = def ? op.isAncestor(def)
-                              : op.isAncestor(v.getParentBlock()->getParentOp());
+            bool inside =
+                def ? op.isAncestor(def)
+                    : op.isAncestor(v.getParentBlock()->getParentOp());
             if (!inside && !(def && isInv.contains(def)))
               inv = false;
           }
@@ -627,8 +629,7 @@ struct PhazeOutlineLayersPass
       std::string name = (fn.getName() + "_layer" + Twine(index)).str();
       callee->moveBefore(fn);
       if (failed(symbols.rename(callee, name)))
-        return fn.emitError() << "phaze-outline-layers: cannot name @"
-                              << name;
+        return fn.emitError() << "phaze-outline-layers: cannot name @" << name;
       ++index;
     }
     return success();

@@ -418,10 +418,8 @@ void Partitioner::visit(OpOperand &use, Split s,
       int64_t inner = 1;
       for (auto it = std::next(pos); it != group.end(); ++it)
         inner *= shape[*it];
-      int64_t newInner = s.inner == -1 ? (outer ? -1 : inner)
-                                       : s.inner * inner;
-      return mark(collapse.getResult(), {static_cast<int64_t>(r), newInner},
-                  o);
+      int64_t newInner = s.inner == -1 ? (outer ? -1 : inner) : s.inner * inner;
+      return mark(collapse.getResult(), {static_cast<int64_t>(r), newInner}, o);
     }
     return fail(o);
   }
@@ -477,8 +475,8 @@ LogicalResult Partitioner::rewrite() {
       if (!dense || !dense.isSplat())
         return c.emitError() << "phaze-tensor-parallel: only splat weight "
                                 "constants can be partitioned";
-      auto nc = arith::ConstantOp::create(b, c.getLoc(), lt,
-                                          dense.resizeSplat(lt));
+      auto nc =
+          arith::ConstantOp::create(b, c.getLoc(), lt, dense.resizeSplat(lt));
       for (const NamedAttribute &a : c->getDiscardableAttrs())
         nc->setAttr(a.getName(), a.getValue());
       c.replaceAllUsesWith(nc.getResult());

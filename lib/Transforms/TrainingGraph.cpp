@@ -88,8 +88,8 @@ Value floatScalar(OpBuilder &b, Location loc, Type t, double v) {
 
 /// A zero tensor of `type`.
 Value zeros(OpBuilder &b, Location loc, RankedTensorType type) {
-  Value e = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                    type.getElementType());
+  Value e =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   return linalg::FillOp::create(
              b, loc, ValueRange{zeroScalar(b, loc, type.getElementType())},
              ValueRange{e})
@@ -113,8 +113,8 @@ Value addTensors(OpBuilder &b, Location loc, Value x, Value y) {
   AffineMap id = b.getMultiDimIdentityMap(t.getRank());
   SmallVector<utils::IteratorType> iters(t.getRank(),
                                          utils::IteratorType::parallel);
-  Value init = tensor::EmptyOp::create(b, loc, t.getShape(),
-                                       t.getElementType());
+  Value init =
+      tensor::EmptyOp::create(b, loc, t.getShape(), t.getElementType());
   return linalg::GenericOp::create(
              b, loc, TypeRange{t}, ValueRange{x, y}, ValueRange{init},
              ArrayRef<AffineMap>{id, id, id}, iters,
@@ -231,9 +231,8 @@ public:
         .Case<arith::DivFOp>([&](auto o) {
           Value q = arith::DivFOp::create(b, loc, g, o.getRhs());
           add(o.getLhs(), q);
-          add(o.getRhs(),
-              arith::NegFOp::create(b, loc,
-                                    arith::MulFOp::create(b, loc, q, r)));
+          add(o.getRhs(), arith::NegFOp::create(
+                              b, loc, arith::MulFOp::create(b, loc, q, r)));
           return true;
         })
         .Case<arith::NegFOp>([&](auto o) {
@@ -271,10 +270,10 @@ public:
         .Case<arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
               arith::MinNumFOp>([&](Operation *o) {
           bool isMax = isa<arith::MaximumFOp, arith::MaxNumFOp>(o);
-          Value c = arith::CmpFOp::create(
-              b, loc,
-              isMax ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OLE,
-              o->getOperand(0), o->getOperand(1));
+          Value c = arith::CmpFOp::create(b, loc,
+                                          isMax ? arith::CmpFPredicate::OGE
+                                                : arith::CmpFPredicate::OLE,
+                                          o->getOperand(0), o->getOperand(1));
           Value z = zeroScalar(b, loc, g.getType());
           add(o->getOperand(0), arith::SelectOp::create(b, loc, c, g, z));
           add(o->getOperand(1), arith::SelectOp::create(b, loc, c, z, g));
@@ -354,9 +353,9 @@ private:
   struct Backward {
     func::FuncOp fwd, bwd;
     OpBuilder b;
-    IRMapping savedMap;            // forward value -> backward value
-    SmallVector<Value> saved;      // forward values passed in
-    DenseMap<Value, Value> grads;  // forward value -> its gradient
+    IRMapping savedMap;           // forward value -> backward value
+    SmallVector<Value> saved;     // forward values passed in
+    DenseMap<Value, Value> grads; // forward value -> its gradient
     bool failedAny = false;
     explicit Backward(MLIRContext *ctx) : b(ctx) {}
   };
@@ -394,8 +393,8 @@ void PhazeTrainingGraphPass::differentiateGather(Backward &st,
                                            utils::IteratorType::parallel);
     linalg::GenericOp::create(
         b, loc, TypeRange{dOutType}, ValueRange{dOut},
-        ValueRange{zeros(b, loc, dOutType)}, ArrayRef<AffineMap>{id, id},
-        iters, [](OpBuilder &nb, Location l, ValueRange a) {
+        ValueRange{zeros(b, loc, dOutType)}, ArrayRef<AffineMap>{id, id}, iters,
+        [](OpBuilder &nb, Location l, ValueRange a) {
           Value s = arith::AddFOp::create(nb, l, a[1], a[0]);
           linalg::YieldOp::create(nb, l, s);
         });
@@ -432,11 +431,9 @@ void PhazeTrainingGraphPass::differentiateGather(Backward &st,
   inputs.push_back(dOut);
   maps.push_back(extend(op.getMatchingIndexingMap(op.getDpsInitOperand(0))));
   maps.push_back(AffineMap::get(total, 0, tableExprs, b.getContext()));
-  SmallVector<utils::IteratorType> iters(total,
-                                         utils::IteratorType::reduction);
+  SmallVector<utils::IteratorType> iters(total, utils::IteratorType::reduction);
   for (AffineExpr e : tableExprs)
-    iters[cast<AffineDimExpr>(e).getPosition()] =
-        utils::IteratorType::parallel;
+    iters[cast<AffineDimExpr>(e).getPosition()] = utils::IteratorType::parallel;
   bool ok = true;
   Value grad =
       linalg::GenericOp::create(
@@ -550,8 +547,7 @@ PhazeTrainingGraphPass::gradientOfInput(Backward &st, linalg::LinalgOp op,
                                                           : in->get());
     maps.push_back(op.getMatchingIndexingMap(in));
   }
-  bool needsResult =
-      combiner && !isa<arith::AddFOp, arith::AddIOp>(combiner);
+  bool needsResult = combiner && !isa<arith::AddFOp, arith::AddIOp>(combiner);
   if (needsResult) {
     inputs.push_back(saved(st, op->getResult(0)));
     maps.push_back(outMap);
@@ -602,8 +598,8 @@ PhazeTrainingGraphPass::gradientOfInput(Backward &st, linalg::LinalgOp op,
         }
         // Recompute the forward payload (dead parts are erased below).
         BlockArgument fwdOut = op.getRegionOutputArgs()[0];
-        m.map(fwdOut, fwdResult ? fwdResult
-                                : zeroScalar(nb, l, fwdOut.getType()));
+        m.map(fwdOut,
+              fwdResult ? fwdResult : zeroScalar(nb, l, fwdOut.getType()));
         for (Operation &o : fwdBody->without_terminator())
           if (&o != combiner)
             nb.clone(o, m);
@@ -615,19 +611,19 @@ PhazeTrainingGraphPass::gradientOfInput(Backward &st, linalg::LinalgOp op,
           Value e = m.lookup(other);
           if (isa<arith::AddFOp>(combiner)) {
             adj.add(e, g);
-          } else if (isa<arith::MaximumFOp, arith::MinimumFOp,
-                         arith::MaxNumFOp, arith::MinNumFOp>(combiner)) {
-            Value c = arith::CmpFOp::create(
-                nb, l, arith::CmpFPredicate::OEQ, e,
-                castTo(nb, l, fwdResult, e.getType()));
-            adj.add(e, arith::SelectOp::create(
-                           nb, l, c, castTo(nb, l, g, e.getType()),
-                           zeroScalar(nb, l, e.getType())));
+          } else if (isa<arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
+                         arith::MinNumFOp>(combiner)) {
+            Value c =
+                arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, e,
+                                      castTo(nb, l, fwdResult, e.getType()));
+            adj.add(e, arith::SelectOp::create(nb, l, c,
+                                               castTo(nb, l, g, e.getType()),
+                                               zeroScalar(nb, l, e.getType())));
           } else if (isa<arith::MulFOp>(combiner)) {
             Value q = arith::DivFOp::create(
                 nb, l, castTo(nb, l, fwdResult, e.getType()), e);
-            adj.add(e, arith::MulFOp::create(
-                           nb, l, castTo(nb, l, g, e.getType()), q));
+            adj.add(e, arith::MulFOp::create(nb, l,
+                                             castTo(nb, l, g, e.getType()), q));
           } else {
             ok = false;
           }
@@ -640,8 +636,8 @@ PhazeTrainingGraphPass::gradientOfInput(Backward &st, linalg::LinalgOp op,
         for (Operation *o : llvm::reverse(cloned))
           ok &= adj.propagate(o);
         Value d = adj.get(m.lookup(fwdArg));
-        Value contribution =
-            d ? castTo(nb, l, d, acc.getType()) : zeroScalar(nb, l, acc.getType());
+        Value contribution = d ? castTo(nb, l, d, acc.getType())
+                               : zeroScalar(nb, l, acc.getType());
         linalg::YieldOp::create(
             nb, l, Value(arith::AddFOp::create(nb, l, acc, contribution)));
       });
@@ -705,8 +701,7 @@ void PhazeTrainingGraphPass::differentiateLinalg(Backward &st,
   if (op.payloadUsesValueFromOperand(op.getDpsInitOperand(0)) &&
       !reductionCombiner(op))
     return; // an elementwise op reading its init: no simple rule
-  if (reductionCombiner(op) &&
-      isa<arith::AddFOp>(reductionCombiner(op)))
+  if (reductionCombiner(op) && isa<arith::AddFOp>(reductionCombiner(op)))
     accumulate(st, init, dOut);
 }
 
@@ -733,8 +728,7 @@ void PhazeTrainingGraphPass::differentiate(Backward &st, Operation *op) {
       .Case<tensor::ExpandShapeOp>([&](tensor::ExpandShapeOp o) {
         accumulate(st, o.getSrc(),
                    tensor::CollapseShapeOp::create(
-                       b, loc, o.getSrcType(), g,
-                       o.getReassociationIndices()));
+                       b, loc, o.getSrcType(), g, o.getReassociationIndices()));
       })
       .Case<tensor::CollapseShapeOp>([&](tensor::CollapseShapeOp o) {
         accumulate(st, o.getSrc(),
@@ -838,14 +832,16 @@ PhazeTrainingGraphPass::deriveLayer(func::FuncOp fn, SymbolTable &symbols,
     if (argIsParameter[a.getArgNumber()])
       params.push_back(a);
     Value g = st.grads.lookup(a);
-    results.push_back(g ? g : zeros(st.b, loc, cast<RankedTensorType>(a.getType())));
+    results.push_back(
+        g ? g : zeros(st.b, loc, cast<RankedTensorType>(a.getType())));
   }
   for (Operation *op : ops)
     if (op->getNumResults() == 1 && isWeightConstant(op->getResult(0))) {
       Value w = op->getResult(0);
       params.push_back(w);
       Value g = st.grads.lookup(w);
-      results.push_back(g ? g : zeros(st.b, loc, cast<RankedTensorType>(w.getType())));
+      results.push_back(
+          g ? g : zeros(st.b, loc, cast<RankedTensorType>(w.getType())));
     }
   func::ReturnOp::create(st.b, loc, results);
   // Drop saved values no gradient ended up reading.
@@ -862,8 +858,8 @@ PhazeTrainingGraphPass::deriveLayer(func::FuncOp fn, SymbolTable &symbols,
     entry->eraseArguments(unused);
     st.saved = std::move(kept);
   }
-  st.bwd.setFunctionType(mb.getFunctionType(
-      entry->getArgumentTypes(), ValueRange(results).getTypes()));
+  st.bwd.setFunctionType(mb.getFunctionType(entry->getArgumentTypes(),
+                                            ValueRange(results).getTypes()));
 
   // Activation memory.
   int64_t savedBytes = 0;
@@ -900,7 +896,8 @@ PhazeTrainingGraphPass::deriveLayer(func::FuncOp fn, SymbolTable &symbols,
   OpBuilder ob = OpBuilder::atBlockEnd(optEntry);
   SmallVector<Value> updated;
   for (size_t i = 0; i < params.size(); ++i) {
-    Value p = optEntry->getArgument(2 * i), g = optEntry->getArgument(2 * i + 1);
+    Value p = optEntry->getArgument(2 * i),
+          g = optEntry->getArgument(2 * i + 1);
     auto t = cast<RankedTensorType>(p.getType());
     Type f32 = ob.getF32Type();
     auto stateTy = RankedTensorType::get(t.getShape(), f32);
@@ -915,48 +912,48 @@ PhazeTrainingGraphPass::deriveLayer(func::FuncOp fn, SymbolTable &symbols,
       ins.push_back(zeros(ob, loc, stateTy)); // second moment
     }
     SmallVector<AffineMap> maps(ins.size() + 1, id);
-    Value init = tensor::EmptyOp::create(ob, loc, t.getShape(),
-                                         t.getElementType());
-    Value out =
-        linalg::GenericOp::create(
-            ob, loc, TypeRange{t}, ins, ValueRange{init}, maps, iters,
-            [&](OpBuilder &nb, Location l, ValueRange a) {
-              Type et = a[0].getType();
-              Value w = mixedPrecision ? a[2] : castTo(nb, l, a[0], f32);
-              Value grad = castTo(nb, l, a[1], f32);
-              Value lr = floatScalar(nb, l, f32, 1e-4);
-              Value step;
-              if (adam) {
-                unsigned mi = mixedPrecision ? 3 : 2;
-                Value b1 = floatScalar(nb, l, f32, 0.9);
-                Value c1 = floatScalar(nb, l, f32, 0.1);
-                Value b2 = floatScalar(nb, l, f32, 0.999);
-                Value c2 = floatScalar(nb, l, f32, 0.001);
-                Value eps = floatScalar(nb, l, f32, 1e-8);
-                Value m = arith::AddFOp::create(
-                    nb, l, arith::MulFOp::create(nb, l, b1, a[mi]),
-                    arith::MulFOp::create(nb, l, c1, grad));
-                Value g2 = arith::MulFOp::create(nb, l, grad, grad);
-                Value v = arith::AddFOp::create(
-                    nb, l, arith::MulFOp::create(nb, l, b2, a[mi + 1]),
-                    arith::MulFOp::create(nb, l, c2, g2));
-                Value den = arith::AddFOp::create(
-                    nb, l, math::SqrtOp::create(nb, l, v), eps);
-                step = arith::MulFOp::create(
-                    nb, l, lr, arith::DivFOp::create(nb, l, m, den));
-              } else {
-                step = arith::MulFOp::create(nb, l, lr, grad);
-              }
-              Value nw = arith::SubFOp::create(nb, l, w, step);
-              Value res = castTo(nb, l, nw, et);
-              linalg::YieldOp::create(nb, l, res);
-            })
-            .getResult(0);
+    Value init =
+        tensor::EmptyOp::create(ob, loc, t.getShape(), t.getElementType());
+    Value out = linalg::GenericOp::create(
+                    ob, loc, TypeRange{t}, ins, ValueRange{init}, maps, iters,
+                    [&](OpBuilder &nb, Location l, ValueRange a) {
+                      Type et = a[0].getType();
+                      Value w =
+                          mixedPrecision ? a[2] : castTo(nb, l, a[0], f32);
+                      Value grad = castTo(nb, l, a[1], f32);
+                      Value lr = floatScalar(nb, l, f32, 1e-4);
+                      Value step;
+                      if (adam) {
+                        unsigned mi = mixedPrecision ? 3 : 2;
+                        Value b1 = floatScalar(nb, l, f32, 0.9);
+                        Value c1 = floatScalar(nb, l, f32, 0.1);
+                        Value b2 = floatScalar(nb, l, f32, 0.999);
+                        Value c2 = floatScalar(nb, l, f32, 0.001);
+                        Value eps = floatScalar(nb, l, f32, 1e-8);
+                        Value m = arith::AddFOp::create(
+                            nb, l, arith::MulFOp::create(nb, l, b1, a[mi]),
+                            arith::MulFOp::create(nb, l, c1, grad));
+                        Value g2 = arith::MulFOp::create(nb, l, grad, grad);
+                        Value v = arith::AddFOp::create(
+                            nb, l, arith::MulFOp::create(nb, l, b2, a[mi + 1]),
+                            arith::MulFOp::create(nb, l, c2, g2));
+                        Value den = arith::AddFOp::create(
+                            nb, l, math::SqrtOp::create(nb, l, v), eps);
+                        step = arith::MulFOp::create(
+                            nb, l, lr, arith::DivFOp::create(nb, l, m, den));
+                      } else {
+                        step = arith::MulFOp::create(nb, l, lr, grad);
+                      }
+                      Value nw = arith::SubFOp::create(nb, l, w, step);
+                      Value res = castTo(nb, l, nw, et);
+                      linalg::YieldOp::create(nb, l, res);
+                    })
+                    .getResult(0);
     updated.push_back(out);
   }
   func::ReturnOp::create(ob, loc, updated);
-  opt.setFunctionType(ob.getFunctionType(optTypes,
-                                         ValueRange(updated).getTypes()));
+  opt.setFunctionType(
+      ob.getFunctionType(optTypes, ValueRange(updated).getTypes()));
 
   fn->setAttr(TrainingAttr::getAttrName(),
               TrainingAttr::get(ctx, FlatSymbolRefAttr::get(st.bwd),

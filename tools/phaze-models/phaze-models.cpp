@@ -78,8 +78,8 @@ int main(int argc, char **argv) {
   }
   const TransformerConfig *config = lookupModel(modelName);
   if (!config) {
-    llvm::WithColor::error() << "unknown model '" << modelName
-                             << "'; --list shows the models\n";
+    llvm::WithColor::error()
+        << "unknown model '" << modelName << "'; --list shows the models\n";
     return 1;
   }
 

@@ -21,9 +21,8 @@ int main(int argc, char **argv) {
   mlir::phaze::registerAllPasses();
   mlir::DialectRegistry registry;
   mlir::phaze::registerAllDialects(registry);
-  llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
-    os << "phaze " PHAZE_VERSION "\n";
-  });
+  llvm::cl::AddExtraVersionPrinter(
+      [](llvm::raw_ostream &os) { os << "phaze " PHAZE_VERSION "\n"; });
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv,
       "phaze optimizer driver: accelerator descriptions (accel dialect), "

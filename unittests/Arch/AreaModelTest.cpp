@@ -58,8 +58,7 @@ TEST(AreaModel, InterpolatesAndExtrapolatesLinearly) {
   // 1.5 KiB lies halfway between the 1 KiB and 2 KiB points.
   EXPECT_DOUBLE_EQ(privateBufferAreaUm2(1536), (6133.98 + 8248.43) / 2);
   // 192 KiB: halfway between 128 KiB and 256 KiB.
-  EXPECT_DOUBLE_EQ(privateBufferAreaUm2(192 * 1024),
-                   (204764.0 + 446565.0) / 2);
+  EXPECT_DOUBLE_EQ(privateBufferAreaUm2(192 * 1024), (204764.0 + 446565.0) / 2);
   // 2 MiB private buffer: extends the 512 KiB -> 1 MiB segment.
   double slope = (1634130.0 - 897890.0) / (512.0 * 1024);
   EXPECT_NEAR(privateBufferAreaUm2(2048 * 1024),

@@ -66,7 +66,8 @@ bruteForcePhaze() {
     return l2[i];
   };
   auto area = [&](int64_t tc, int64_t vc, int64_t w, int64_t d, int g) {
-    return tc * (760.041386 * w * d + l2Area(std::max<int64_t>(w * d / 64, 1))) +
+    return tc *
+               (760.041386 * w * d + l2Area(std::max<int64_t>(w * d / 64, 1))) +
            vc * (759.823853 * w + l2Area(std::max<int64_t>(w / 64, 1))) +
            glb[g];
   };
@@ -125,7 +126,8 @@ TEST(Space, LocalBuffersFollowPerMacRule) {
 
 TEST(Space, EarlyStopAndEmptyBudget) {
   SpaceSpec spec = phazeSpace();
-  uint64_t n = enumerate(spec, [](const ChipConfig &, double) { return false; });
+  uint64_t n =
+      enumerate(spec, [](const ChipConfig &, double) { return false; });
   EXPECT_EQ(n, 1u);
   EXPECT_TRUE(admitsAny(spec));
   auto [lo, hi] = candidateAreaRange(spec);

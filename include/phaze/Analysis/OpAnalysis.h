@@ -88,7 +88,8 @@ public:
   };
 
   explicit WorkloadAnalysis(Operation *root);
-  WorkloadAnalysis(Operation *root, AnalysisManager &) : WorkloadAnalysis(root) {}
+  WorkloadAnalysis(Operation *root, AnalysisManager &)
+      : WorkloadAnalysis(root) {}
 
   const std::vector<Function> &getFunctions() const { return functions; }
   /// Totals of one run of the model: each function's totals times its

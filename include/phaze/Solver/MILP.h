@@ -1,4 +1,5 @@
-//===- MILP.h - solver-independent mixed-integer linear programs -*- C++ -*-===//
+//===- MILP.h - solver-independent mixed-integer linear programs -*- C++
+//-*-===//
 //
 // Part of the phaze project, under the Apache License v2.0 with LLVM
 // Exceptions.

@@ -151,8 +151,7 @@ static LogicalResult checkNonNegative(EmitErrorFn emitError, StringRef field,
                                       int64_t value) {
   if (value >= 0)
     return success();
-  return emitError() << "'" << field << "' must not be negative, got "
-                     << value;
+  return emitError() << "'" << field << "' must not be negative, got " << value;
 }
 
 /// `value` must be finite and > 0.
@@ -238,8 +237,7 @@ LogicalResult TensorUnitAttr::verify(EmitErrorFn emitError, int64_t count,
 
 LogicalResult VectorUnitAttr::verify(EmitErrorFn emitError, int64_t count,
                                      int64_t lanes, Type elemType,
-                                     MemoryAttr localBuffer,
-                                     F64 efficiency) {
+                                     MemoryAttr localBuffer, F64 efficiency) {
   if (failed(checkNonNegative(emitError, "count", count)) ||
       failed(checkPositive(emitError, "lanes", lanes)) ||
       failed(checkElementType(emitError, "elem_type", elemType)) ||
@@ -429,15 +427,12 @@ static constexpr SpaceParam kAllParams[] = {
     SpaceParam::TensorCols,  SpaceParam::TensorRows,
     SpaceParam::VectorLanes, SpaceParam::GlobalBufferBytes};
 
-LogicalResult
-SpaceAttr::verify(EmitErrorFn emitError, Attribute tensorCount,
-                  Attribute vectorCount, Attribute tensorCols,
-                  Attribute tensorRows, Attribute vectorLanes,
-                  Attribute globalBufferBytes,
-                  std::optional<F64> areaBudgetUm2, F64 minAreaFraction,
-                  bool exemptSingleUnit, int64_t localBufferBytesPerMac,
-                  int64_t localBufferMinBytes,
-                  std::optional<F64> powerBudgetW) {
+LogicalResult SpaceAttr::verify(
+    EmitErrorFn emitError, Attribute tensorCount, Attribute vectorCount,
+    Attribute tensorCols, Attribute tensorRows, Attribute vectorLanes,
+    Attribute globalBufferBytes, std::optional<F64> areaBudgetUm2,
+    F64 minAreaFraction, bool exemptSingleUnit, int64_t localBufferBytesPerMac,
+    int64_t localBufferMinBytes, std::optional<F64> powerBudgetW) {
   Attribute domains[] = {tensorCount, vectorCount, tensorCols,
                          tensorRows,  vectorLanes, globalBufferBytes};
   for (auto [p, d] : llvm::zip_equal(kAllParams, domains)) {

@@ -39,8 +39,7 @@ static FailureOr<ChipOp> resolveChip(Operation *from, FlatSymbolRefAttr ref,
 // SystemOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult
-SystemOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+LogicalResult SystemOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   return resolveChip(*this, getChipAttr(), "chip", symbolTable);
 }
 

@@ -142,9 +142,9 @@ void AccelDescribePass::describeChip(ChipOp op, raw_ostream &os) {
   os << "chip @" << op.getSymName() << "\n";
   row(os, "clock", si(clk, "Hz"));
   row(os, "tensor units",
-      Twine(t.getCount()) + " x " + shape(t) + " (" +
-          typeName(t.getMacType()) + " -> " + typeName(t.getAccType()) +
-          "), " + Twine(c.getMacsPerCycle()) + " MAC/cycle");
+      Twine(t.getCount()) + " x " + shape(t) + " (" + typeName(t.getMacType()) +
+          " -> " + typeName(t.getAccType()) + "), " +
+          Twine(c.getMacsPerCycle()) + " MAC/cycle");
   row(os, "tensor peak",
       si(c.getTensorPeakFlops(), "FLOP/s") + " (efficiency " +
           llvm::formatv("{0}", t.getEfficiency().value()).str() + ")");

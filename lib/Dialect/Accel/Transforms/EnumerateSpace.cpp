@@ -95,11 +95,10 @@ void AccelEnumerateSpacePass::runOnOperation() {
   uint64_t written = 0;
   arch::enumerate(*spec, [&](const arch::ChipConfig &c, double area) {
     if (csv)
-      os << c.tensorCount << "," << c.vectorCount << "," << c.tensorBatch
-         << "," << c.tensorRows << "," << c.tensorCols << "," << c.vectorLanes
-         << "," << c.tensorLocalBufferBytes << "," << c.vectorLocalBufferBytes
-         << "," << c.globalBufferBytes << "," << llvm::format("%.17g", area)
-         << "\n";
+      os << c.tensorCount << "," << c.vectorCount << "," << c.tensorBatch << ","
+         << c.tensorRows << "," << c.tensorCols << "," << c.vectorLanes << ","
+         << c.tensorLocalBufferBytes << "," << c.vectorLocalBufferBytes << ","
+         << c.globalBufferBytes << "," << llvm::format("%.17g", area) << "\n";
     else
       os << "{\"tensor_count\": " << c.tensorCount
          << ", \"vector_count\": " << c.vectorCount

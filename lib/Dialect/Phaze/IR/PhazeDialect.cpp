@@ -64,8 +64,8 @@ OpAnalysisAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     if (e < 0)
       return emitError() << "loop extents must not be negative, got " << e;
   if (opClass == OpClass::Tensor && flops != 2 * macs)
-    return emitError() << "a tensor-class op has 2 FLOPs per MAC, got "
-                       << flops << " FLOPs for " << macs << " MACs";
+    return emitError() << "a tensor-class op has 2 FLOPs per MAC, got " << flops
+                       << " FLOPs for " << macs << " MACs";
   return success();
 }
 
