@@ -35,5 +35,6 @@ if os.path.isdir(os.path.join(config.phaze_shared_data_dir, "phaze")):
 tool_dirs = [config.phaze_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     [ToolSubst("phaze-opt", unresolved="fatal"),
-     ToolSubst("phaze-models", unresolved="fatal")], tool_dirs)
+     ToolSubst("phaze-models", unresolved="fatal"),
+     ToolSubst("phaze-embed", unresolved="fatal")], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
