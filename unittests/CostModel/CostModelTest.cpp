@@ -35,7 +35,7 @@ ChipSpec chip(int64_t tensors, int64_t rows, int64_t cols, int64_t vectors) {
   c.vectorCount = vectors;
   c.vectorLanes = cols;
   c.vectorLocal = {1024, 1e12};
-  c.global = {8 << 20, 512e9};
+  c.global = {8 << 20, 4e12};
   c.offChip = {int64_t(32) << 30, 1e12};
   return c;
 }
@@ -93,7 +93,7 @@ TEST(CostModel, ConvolutionBounds) {
 }
 
 TEST(CostModel, VectorWorkIsBandwidthBoundWhenLarge) {
-  ChipSpec c = chip(1, 16, 16, 2);
+  ChipSpec c = chip(1, 16, 128, 4); // 4 vector units of 128 lanes
   OpWork w;
   w.kind = OpWork::Kind::Vector;
   w.points = int64_t(1) << 29; // 2^29 bf16 elements = 1 GiB per operand
