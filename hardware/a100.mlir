@@ -2,7 +2,7 @@
 // the 108 SMs is one tensor unit (its four third-generation tensor cores,
 // 1024 dense FP16/BF16 FMAs per cycle, as an 8x16x8 intrinsic) and one
 // vector unit (256 BF16 lanes). At 1.41 GHz: 312 TFLOP/s tensor, 78 TFLOP/s
-// vector. Memory: 192 KiB SMEM/L1 per SM, 40 MiB L2, 80 GiB HBM2e at
+// vector. Memory: a 256 KiB register file per SM (the units' local buffer), 40 MiB L2, 80 GiB HBM2e at
 // 2.039 TB/s. Links: NVLink3 300 GB/s per direction inside a node of 8,
 // InfiniBand HDR 25 GB/s per GPU between nodes.
 //
@@ -13,8 +13,8 @@ accel.chip @a100_80gb #accel.chip<
   clock_hz = 1.41e9,
   tensor = <count = 108, kind = intrinsic, batch = 8, rows = 16, cols = 8,
             mac_type = bf16, acc_type = f32,
-            local_buffer = <capacity_bytes = 196608,
-                            bandwidth_bytes_per_s = 1.8048e11>>,
+            local_buffer = <capacity_bytes = 262144,
+                            bandwidth_bytes_per_s = 1.44384e12>>,
   vector = <count = 108, lanes = 256, elem_type = bf16,
             local_buffer = <capacity_bytes = 262144,
                             bandwidth_bytes_per_s = 1.44384e12>>,

@@ -1,8 +1,8 @@
 // NVIDIA H100-80GB SXM, modelled per streaming multiprocessor (SM): each of
 // the 132 SMs is one tensor unit (four fourth-generation tensor cores, 2048
 // dense FP16/BF16 FMAs per cycle, as an 8x16x16 intrinsic) and one vector
-// unit (256 BF16 lanes). At 1.83 GHz: 989.4 TFLOP/s tensor. Memory: 228 KiB
-// SMEM per SM, 50 MiB L2, 80 GiB HBM3 at 3.35 TB/s. Links: NVLink4 450 GB/s
+// unit (256 BF16 lanes). At 1.83 GHz: 989.4 TFLOP/s tensor. Memory: a 256 KiB
+// register file per SM (the units' local buffer), 50 MiB L2, 80 GiB HBM3 at 3.35 TB/s. Links: NVLink4 450 GB/s
 // per direction inside a node of 8, InfiniBand NDR 50 GB/s per GPU between
 // nodes.
 //
@@ -13,8 +13,8 @@ accel.chip @h100_80gb #accel.chip<
   clock_hz = 1.83e9,
   tensor = <count = 132, kind = intrinsic, batch = 8, rows = 16, cols = 16,
             mac_type = bf16, acc_type = f32,
-            local_buffer = <capacity_bytes = 233472,
-                            bandwidth_bytes_per_s = 2.3424e11>>,
+            local_buffer = <capacity_bytes = 262144,
+                            bandwidth_bytes_per_s = 1.87392e12>>,
   vector = <count = 132, lanes = 256, elem_type = bf16,
             local_buffer = <capacity_bytes = 262144,
                             bandwidth_bytes_per_s = 1.87392e12>>,

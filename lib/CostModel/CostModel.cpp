@@ -277,9 +277,30 @@ Estimate mlir::phaze::cost::estimate(const ChipSpec &chip, const OpWork &w,
   est.globalBytes =
       tiledTraffic(macs, footprint, w.bytesWritten,
                    chip.tensorLocal.capacityBytes * u, elemBytes);
-  // Each call reads its input and weight blocks from the local buffer.
-  int64_t localBytes =
-      calls * (in.batch * in.in + in.in * in.out) * elemBytes;
+  // Weight-stationary reuse inside the unit: each call streams its input
+  // block (batch x in) from the local buffer; a weight block (in x out) is
+  // loaded once and reused by the calls that differ only in dimensions the
+  // weights do not index. Partial sums stay in the unit's accumulators.
+  int64_t reuse = 1;
+  if (r.ok) {
+    for (size_t d = 0; d < w.op.dims.size(); ++d) {
+      const embedding::LoopDim &ld = w.op.dims[d];
+      bool weights = r.best.swapped ? ld.inA : ld.inB;
+      if (weights)
+        continue;
+      embedding::Axis ax = r.best.axis[d];
+      int64_t f = r.best.factor[d];
+      int ai = static_cast<int>(ax) - 1;
+      if (ax == embedding::Axis::None)
+        reuse *= ld.extent;
+      else if (!r.best.flattened[ai])
+        reuse *= ceilDiv(ld.extent, f);
+    }
+  }
+  int64_t weightLoads = ceilDiv(calls, std::max<int64_t>(reuse, 1));
+  int64_t localBytes = (calls * in.batch * in.in +
+                        weightLoads * in.in * in.out) *
+                       elemBytes;
   est.localS = localBytes / (u * chip.tensorLocal.bandwidthBytesPerS);
   est.globalS = est.globalBytes / chip.global.bandwidthBytesPerS;
   est.offChipS = est.offChipBytes / chip.offChip.bandwidthBytesPerS;

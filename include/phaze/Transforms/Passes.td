@@ -172,4 +172,33 @@ def PhazeTensorParallelPass : Pass<"phaze-tensor-parallel", "mlir::ModuleOp"> {
   ];
 }
 
+def PhazeEstimatePass : Pass<"phaze-estimate", "mlir::ModuleOp"> {
+  let summary = "Estimates every op's latency and energy on an accel chip";
+  let description = [{
+    Takes the `accel.chip` of the module, or of `hardware=FILE` (`chip=NAME`
+    picks one of several), and writes `phaze.estimate =
+    #phaze.estimate<...>` on every analysed op: latency in seconds on one
+    unit of its kind and on all units of its kind (intra-op parallel),
+    energy in joules, utilization, and the bounding resource. Collectives
+    use the links of the chip's `accel.system` (or `system=NAME`).
+
+    Tensor-unit work is embedded onto the unit's instruction by the
+    constraint solver (a systolic rows x cols array is the instruction
+    1 x rows x cols); then every op is bounded by its compute (the
+    efficiency factor applies), by its local-buffer, global-buffer and
+    off-chip traffic over their bandwidths; see docs/CostModel.md. A chip
+    without tensor units runs contractions on its vector units and says so
+    with a remark. Estimates are memoized by (op work, chip).
+  }];
+  let dependentDialects = ["::mlir::phaze::PhazeDialect"];
+  let options = [
+    Option<"hardware", "hardware", "std::string", /*default=*/"\"\"",
+           "An accel hardware file (default: the module's own accel ops)">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "The accel.chip to use (default: the only one)">,
+    Option<"system", "system", "std::string", /*default=*/"\"\"",
+           "The accel.system for collectives (default: the chip's)">
+  ];
+}
+
 #endif // PHAZE_TRANSFORMS_PASSES_TD

@@ -11,6 +11,7 @@
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "phaze/Dialect/Accel/IR/AccelAttrs.h"
 
 #include "phaze/Dialect/Phaze/IR/PhazeEnums.h.inc"
 

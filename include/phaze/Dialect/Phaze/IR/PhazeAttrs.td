@@ -63,6 +63,25 @@ def Phaze_LoopRole : I32EnumAttr<"LoopRole", "the role of a loop dimension", [
   let cppNamespace = "::mlir::phaze";
 }
 
+def Phaze_Bound : I32EnumAttr<"Bound", "what limits an estimate", [
+      I32EnumAttrCase<"Compute", 0, "compute">,
+      I32EnumAttrCase<"LocalBuffer", 1, "local_buffer">,
+      I32EnumAttrCase<"GlobalBuffer", 2, "global_buffer">,
+      I32EnumAttrCase<"OffChip", 3, "off_chip">,
+      I32EnumAttrCase<"Link", 4, "link">,
+      I32EnumAttrCase<"None", 5, "none">
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::phaze";
+}
+
+/// A double parameter (the accel dialect's F64: exact round trip).
+def Phaze_F64Parameter : AttrParameter<"::mlir::phaze::accel::F64",
+                                       "a 64-bit float"> {
+  let parser = "::mlir::phaze::accel::parseF64($_parser)";
+  let printer = "::mlir::phaze::accel::printF64($_printer, $_self)";
+}
+
 //===----------------------------------------------------------------------===//
 // Op analysis
 //===----------------------------------------------------------------------===//
@@ -117,6 +136,41 @@ def Phaze_OpAnalysisAttr : Phaze_Attr<"OpAnalysis", "op_analysis"> {
     /// The name of the discardable attribute that holds an op's analysis.
     static constexpr ::llvm::StringLiteral getAttrName() {
       return ::llvm::StringLiteral("phaze.analysis");
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Estimates
+//===----------------------------------------------------------------------===//
+
+def Phaze_EstimateAttr : Phaze_Attr<"Estimate", "estimate"> {
+  let summary = "Latency, energy and utilization of an op on a chip";
+  let description = [{
+    Written by `phaze-estimate`: the op's latency in seconds on one unit of
+    its kind (`latency_s`) and split over all `units` units of that kind
+    (`parallel_latency_s`), its energy in joules, the utilization of the
+    units used in each case, and what bounds the parallel estimate.
+
+    ```mlir
+    phaze.estimate = #phaze.estimate<latency_s = 0.0271, parallel_latency_s =
+        0.0034, energy_j = 1.9, utilization = 0.99, parallel_utilization =
+        0.98, units = 8, bound = compute>
+    ```
+  }];
+  let parameters = (ins
+    Phaze_F64Parameter:$latency_s,
+    Phaze_F64Parameter:$parallel_latency_s,
+    Phaze_F64Parameter:$energy_j,
+    Phaze_F64Parameter:$utilization,
+    Phaze_F64Parameter:$parallel_utilization,
+    "int64_t":$units,
+    EnumParameter<Phaze_Bound>:$bound
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let extraClassDeclaration = [{
+    static constexpr ::llvm::StringLiteral getAttrName() {
+      return ::llvm::StringLiteral("phaze.estimate");
     }
   }];
 }
