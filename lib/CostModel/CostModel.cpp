@@ -37,12 +37,14 @@ int64_t tiledTraffic(int64_t macs, int64_t footprint, int64_t bytesWritten,
 /// The embedding of an operator on an intrinsic, memoized (solving is the
 /// expensive part of estimating a contraction).
 embedding::Result embedCached(const embedding::Operator &op,
-                              const embedding::Intrinsic &in) {
+                              const embedding::Intrinsic &in,
+                              const embedding::Options &opts) {
   static std::mutex mutex;
   static std::unordered_map<std::string, embedding::Result> memo;
   std::ostringstream key;
   key << in.batch << "x" << in.in << "x" << in.out << ":" << in.cyclesPerCall
       << ":" << in.transformBytesPerCycle << ":" << in.weightsPackedOffline
+      << "|" << opts.allowFlatten << opts.allowSwap << opts.allowWindowOnAxis
       << "|";
   for (const embedding::LoopDim &d : op.dims)
     key << d.extent << (d.inA ? "a" : "") << (d.inB ? "b" : "")
@@ -54,7 +56,7 @@ embedding::Result embedCached(const embedding::Operator &op,
     if (it != memo.end())
       return it->second;
   }
-  embedding::Result r = embedding::solve(op, in);
+  embedding::Result r = embedding::solve(op, in, opts);
   std::lock_guard<std::mutex> lock(mutex);
   memo.emplace(key.str(), r);
   return r;
@@ -176,7 +178,9 @@ std::string ChipSpec::key() const {
      << ":" << vectorLocal.capacityBytes << ":"
      << vectorLocal.bandwidthBytesPerS << ":" << vectorEfficiency << "|"
      << global.capacityBytes << ":" << global.bandwidthBytesPerS << "|"
-     << offChip.capacityBytes << ":" << offChip.bandwidthBytesPerS;
+     << offChip.capacityBytes << ":" << offChip.bandwidthBytesPerS << "|"
+     << embeddingOptions.allowFlatten << embeddingOptions.allowSwap
+     << embeddingOptions.allowWindowOnAxis;
   return os.str();
 }
 
@@ -198,6 +202,24 @@ double mlir::phaze::cost::ringAllReduceS(int64_t bytes, int64_t group,
   double g = static_cast<double>(group);
   return 2.0 * (g - 1) / g * bytes / link.bandwidthBytesPerS +
          2.0 * (g - 1) * link.latencyS;
+}
+
+double mlir::phaze::cost::ringAllGatherS(int64_t bytes, int64_t group,
+                                         const LinkSpec &link) {
+  if (group <= 1 || bytes <= 0)
+    return 0;
+  double g = static_cast<double>(group);
+  return (g - 1) / g * bytes / link.bandwidthBytesPerS + (g - 1) * link.latencyS;
+}
+
+double mlir::phaze::cost::ringReduceScatterS(int64_t bytes, int64_t group,
+                                             const LinkSpec &link) {
+  return ringAllGatherS(bytes, group, link);
+}
+
+EstimateCache &EstimateCache::global() {
+  static EstimateCache cache;
+  return cache;
 }
 
 Estimate mlir::phaze::cost::estimate(const ChipSpec &chip, const OpWork &w,
@@ -249,13 +271,16 @@ Estimate mlir::phaze::cost::estimate(const ChipSpec &chip, const OpWork &w,
   Estimate est;
   int64_t u = units <= 0 ? chip.tensorCount : std::min(units, chip.tensorCount);
   est.units = u;
-  embedding::Result r = embedCached(w.op, chip.intrinsic);
+  embedding::Result r =
+      embedCached(w.op, chip.intrinsic, chip.embeddingOptions);
   int64_t calls;
   int64_t transform = 0;
   if (r.ok) {
     calls = r.best.calls;
     transform = r.best.transformBytes;
     est.embedding = r.best.describe(w.op);
+    est.embeddings = r.numEmbeddings;
+    est.transformBytes = transform;
   } else {
     calls = ceilDiv(macs, chip.intrinsic.macsPerCall());
     est.embedding = "none";

@@ -172,8 +172,11 @@ void PhazeEstimatePass::runOnOperation() {
     chipOp.emitError() << "phaze-estimate: " << error;
     return signalPassFailure();
   }
+  spec.embeddingOptions.allowWindowOnAxis = allowIm2col;
+  spec.embeddingOptions.allowFlatten = allowIm2col;
+  spec.embeddingOptions.allowSwap = allowSwap;
   std::string chipKey = spec.key();
-  cost::EstimateCache cache;
+  cost::EstimateCache &cache = cost::EstimateCache::global();
   MLIRContext *ctx = &getContext();
 
   module.walk([&](Operation *op) {
@@ -237,6 +240,10 @@ void PhazeEstimatePass::runOnOperation() {
       op->emitRemark() << "phaze-estimate: @" << chipOp.getSymName()
                        << " has no tensor units; the contraction runs on the "
                           "vector units";
+    if (attr.getOpClass() == OpClass::Tensor && !all.onVectorUnits)
+      op->setAttr(EmbeddingAttr::getAttrName(),
+                  EmbeddingAttr::get(ctx, one.embedding, one.embeddings,
+                                     one.calls, one.transformBytes));
     op->setAttr(EstimateAttr::getAttrName(),
                 EstimateAttr::get(ctx, one.latencyS, all.latencyS,
                                   all.energyJ, one.utilization,

@@ -120,6 +120,27 @@ TEST(CostModel, RingAllReduce) {
   EXPECT_NEAR(ringAllReduceS(1000000000, 8, link),
               2.0 * 7 / 8 * 1e9 / 100e9 + 14e-6, 1e-15);
   EXPECT_EQ(ringAllReduceS(1000, 1, link), 0.0);
+  // (g - 1) / g * bytes / bandwidth + (g - 1) * latency
+  EXPECT_NEAR(ringAllGatherS(800000000, 4, link),
+              0.75 * 8e8 / 100e9 + 3e-6, 1e-15);
+  EXPECT_NEAR(ringReduceScatterS(800000000, 4, link),
+              ringAllGatherS(800000000, 4, link), 1e-18);
+}
+
+TEST(CostModel, EmbeddingOptionsRestrictTensorWork) {
+  ChipSpec c = chip(1, 16, 16, 1);
+  OpWork w;
+  w.kind = OpWork::Kind::Contraction;
+  // C = 1 input channel, 5 x 5 filter: im2col fills the reduction axis.
+  w.op = embedding::Operator::conv2d(1, 1, 32, 32, 16, 5, 5, 0, 0, 1, 1, 2);
+  w.bytesRead = 1 << 12;
+  w.bytesWritten = 1 << 12;
+  Estimate free = estimate(c, w, 1);
+  c.embeddingOptions.allowWindowOnAxis = false;
+  c.embeddingOptions.allowFlatten = false;
+  Estimate fixed = estimate(c, w, 1);
+  EXPECT_GT(fixed.calls, free.calls);
+  EXPECT_NE(c.key(), chip(1, 16, 16, 1).key());
 }
 
 TEST(CostModel, CacheIsSharedAndThreadSafe) {

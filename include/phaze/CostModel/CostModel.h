@@ -65,6 +65,8 @@ struct ChipSpec {
   // Shared memories.
   MemorySpec global, offChip;
   EnergyTable energy;
+  /// Which embeddings of tensor work are allowed (im2col, swaps).
+  embedding::Options embeddingOptions;
 
   /// Checks the figures; on failure sets `error`.
   bool check(std::string &error) const;
@@ -115,6 +117,8 @@ struct Estimate {
   /// Tensor work only: the instruction calls and the embedding.
   int64_t calls = 0;
   std::string embedding;
+  int64_t embeddings = 0;     ///< valid embeddings the solver found
+  int64_t transformBytes = 0; ///< bytes of the implied layout change
   /// Set when contractions ran on vector units (no tensor units).
   bool onVectorUnits = false;
 };
@@ -128,6 +132,12 @@ Estimate estimate(const ChipSpec &chip, const OpWork &work, int64_t units,
 /// 2 (g - 1) / g * bytes / bandwidth + 2 (g - 1) * latency.
 double ringAllReduceS(int64_t bytes, int64_t group, const LinkSpec &link);
 
+/// Latency of a ring all-gather or reduce-scatter of `bytes` (the full
+/// tensor) over `group` devices: (g - 1) / g * bytes / bandwidth +
+/// (g - 1) * latency.
+double ringAllGatherS(int64_t bytes, int64_t group, const LinkSpec &link);
+double ringReduceScatterS(int64_t bytes, int64_t group, const LinkSpec &link);
+
 /// A thread-safe memo of estimates keyed by (work, chip, units, link).
 class EstimateCache {
 public:
@@ -136,6 +146,9 @@ public:
   size_t size() const;
   uint64_t hits() const { return numHits; }
   uint64_t misses() const { return numMisses; }
+
+  /// The cache every pass and driver of this process shares.
+  static EstimateCache &global();
 
 private:
   mutable std::mutex mutex;

@@ -188,7 +188,9 @@ def PhazeEstimatePass : Pass<"phaze-estimate", "mlir::ModuleOp"> {
     efficiency factor applies), by its local-buffer, global-buffer and
     off-chip traffic over their bandwidths; see docs/CostModel.md. A chip
     without tensor units runs contractions on its vector units and says so
-    with a remark. Estimates are memoized by (op work, chip).
+    with a remark. Tensor-unit ops also get `#phaze.embedding` (the chosen
+    embedding and its layout transformation). Estimates are memoized by
+    (op work, chip) in a cache shared by the whole process.
   }];
   let dependentDialects = ["::mlir::phaze::PhazeDialect"];
   let options = [
@@ -197,7 +199,12 @@ def PhazeEstimatePass : Pass<"phaze-estimate", "mlir::ModuleOp"> {
     Option<"chip", "chip", "std::string", /*default=*/"\"\"",
            "The accel.chip to use (default: the only one)">,
     Option<"system", "system", "std::string", /*default=*/"\"\"",
-           "The accel.system for collectives (default: the chip's)">
+           "The accel.system for collectives (default: the chip's)">,
+    Option<"allowIm2col", "allow-im2col", "bool", /*default=*/"true",
+           "Let embeddings put filter dimensions on the instruction and "
+           "flatten dimensions (im2col); false keeps the existing layout">,
+    Option<"allowSwap", "allow-swap", "bool", /*default=*/"true",
+           "Let embeddings exchange the roles of the two inputs">
   ];
 }
 

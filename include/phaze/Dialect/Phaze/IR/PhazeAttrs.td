@@ -175,6 +175,31 @@ def Phaze_EstimateAttr : Phaze_Attr<"Estimate", "estimate"> {
   }];
 }
 
+def Phaze_EmbeddingAttr : Phaze_Attr<"Embedding", "embedding"> {
+  let summary = "How a contraction is embedded onto a tensor instruction";
+  let description = [{
+    Written by `phaze-estimate` on tensor-unit ops: the embedding the
+    constraint solver chose (`form`: per instruction axis b, i, o the loop
+    dimensions and their tile factors, `flat[...]` for dimensions flattened
+    by a layout transformation, `swapped` when the inputs exchange roles),
+    the number of valid embeddings, the instruction calls on one unit, and
+    the bytes the implied layout transformation (im2col, flattening) moves.
+
+    ```mlir
+    phaze.embedding = #phaze.embedding<form = "i=[d5:5,d6:3] o=[d1:16]",
+        embeddings = 2800, calls = 1048576, transform_bytes = 1966080>
+    ```
+  }];
+  let parameters = (ins StringRefParameter<>:$form, "int64_t":$embeddings,
+                        "int64_t":$calls, "int64_t":$transform_bytes);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let extraClassDeclaration = [{
+    static constexpr ::llvm::StringLiteral getAttrName() {
+      return ::llvm::StringLiteral("phaze.embedding");
+    }
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Layers
 //===----------------------------------------------------------------------===//
