@@ -18,6 +18,7 @@
 #include "phaze/Dialect/Phaze/IR/PhazeOps.h"
 #include "phaze/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/Parser/Parser.h"
@@ -100,6 +101,22 @@ embedding::Operator loopNest(linalg::LinalgOp op) {
     nest.dims.push_back(ld);
   }
   return nest;
+}
+
+/// Vector-unit cycles per element of one payload operation: 1 for
+/// arithmetic, comparisons, selects and casts; 4 for divisions, square roots
+/// and transcendental functions (a multi-cycle or iterative unit); fused
+/// multiply-adds 1. See docs/CostModel.md.
+int64_t vectorCycles(Operation &op) {
+  if (isa<arith::ConstantOp, linalg::IndexOp, arith::IndexCastOp>(op))
+    return 0;
+  StringRef name = op.getName().getStringRef();
+  if (isa<arith::DivFOp, arith::DivSIOp, arith::DivUIOp, arith::RemFOp>(op))
+    return 4;
+  if (name.starts_with("math.") && !name.ends_with(".fma") &&
+      !name.ends_with(".absf") && !name.ends_with(".absi"))
+    return 4;
+  return 1;
 }
 
 struct PhazeEstimatePass
@@ -204,6 +221,12 @@ void PhazeEstimatePass::runOnOperation() {
         points *= e;
       w.points = points;
       w.opsPerPoint = points ? attr.getFlops() / points : 0;
+      if (auto lop = dyn_cast<linalg::LinalgOp>(op)) {
+        int64_t cycles = 0;
+        for (Operation &inner : lop.getBlock()->without_terminator())
+          cycles += vectorCycles(inner);
+        w.opsPerPoint = cycles;
+      }
       break;
     }
     case OpClass::DataMovement:
