@@ -40,6 +40,12 @@ void mlir::phaze::buildWorkloadPipeline(
     tg.mixedPrecision = options.mixedPrecision;
     pm.addPass(createPhazeTrainingGraphPass(tg));
   }
+  if (!options.hardware.empty()) {
+    PhazeEstimatePassOptions est;
+    est.hardware = options.hardware;
+    est.chip = options.chip;
+    pm.addPass(createPhazeEstimatePass(est));
+  }
   PhazeAnalyzeOpsPassOptions an;
   an.report = options.report;
   an.reportFile = options.reportFile;

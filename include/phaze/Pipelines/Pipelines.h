@@ -48,6 +48,14 @@ struct WorkloadPipelineOptions
       *this, "mixed-precision",
       llvm::cl::desc("fp32 master weights in the optimizer"),
       llvm::cl::init(true)};
+  Option<std::string> hardware{
+      *this, "hardware",
+      llvm::cl::desc("An accel hardware file: estimate every op on its chip "
+                     "(phaze-estimate); empty: no estimates"),
+      llvm::cl::init("")};
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("The accel.chip of `hardware`"),
+                           llvm::cl::init("")};
   Option<std::string> report{*this, "report",
                              llvm::cl::desc("'none', 'table' or 'json'"),
                              llvm::cl::init("none")};
