@@ -23,8 +23,17 @@ log="$build/check-phaze.log"
 status=0
 ninja -C "$build" check-phaze 2>&1 | tee "$log" || status=$?
 
-count() { # count LABEL: the number after "LABEL:" in lit's summary, or 0
-  awk -v k="$1" '$1 == k":" { n += $2 } END { print n + 0 }' "$log"
+count() { # count WORD: the number in lit's summary line whose label starts
+           # with WORD ("  Passed: 68 (100.00%)", "  Passed     : 62 (...)")
+  awk -v k="$1" '
+    /^ +[A-Za-z][A-Za-z ]*: *[0-9]+/ {
+      line = $0
+      sub(/^ +/, "", line)
+      split(line, parts, ":")
+      split(parts[1], words, " ")
+      if (words[1] == k) n += parts[2] + 0
+    }
+    END { print n + 0 }' "$log"
 }
 passed=$(( $(count Passed) + $(count "Expectedly") ))
 failed=$(( $(count Failed) + $(count Unresolved) + $(count Timed) ))
