@@ -1,0 +1,101 @@
+//===- Problem.h - layer scheduling on tensor and vector units --*- C++ -*-===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The scheduling problem of one layer on one accelerator (PHAZE's semantics,
+// phaze-reference.md §4): every task runs either on one unit of its kind
+// (latency `single`) or intra-op parallel on all units of its kind (latency
+// `parallel`), and an intra-op-parallel task runs alone on the chip; tasks
+// run concurrently subject to dependences and unit counts; a fused task
+// holds one tensor and one vector unit. Minimize the makespan.
+//
+// IR-free, in the style of CIRCT's scheduling library: the problem checks
+// its input (`check`) and any solution (`verify`); algorithms are free
+// functions. No MLIR or solver header.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PHAZE_SCHEDULING_PROBLEM_H
+#define PHAZE_SCHEDULING_PROBLEM_H
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mlir {
+namespace phaze {
+namespace sched {
+
+/// Which units a task holds when it runs on one unit.
+enum class UnitKind { Tensor, Vector, Fused };
+
+/// One task (an op of the layer).
+struct Task {
+  std::string name;
+  UnitKind kind = UnitKind::Tensor;
+  double single = 0;   ///< latency on one unit of its kind, seconds
+  double parallel = 0; ///< latency on all units of its kind, seconds
+  double best() const { return single < parallel ? single : parallel; }
+};
+
+/// A layer's tasks, their dependences, and the chip's unit counts.
+struct Problem {
+  std::vector<Task> tasks;
+  std::vector<std::pair<int, int>> edges; ///< (i, j): j starts after i ends
+  int64_t tensorUnits = 1;
+  int64_t vectorUnits = 1;
+
+  /// Checks the input: edges name tasks, the graph is acyclic, latencies
+  /// are positive and finite, and the chip has units of every kind a task
+  /// needs. On failure returns false with a message naming the task.
+  bool check(std::string &error) const;
+
+  /// Tasks in a topological order (valid after check()).
+  std::vector<int> topologicalOrder() const;
+  /// reach[i][j]: there is a path from i to j (i != j).
+  std::vector<std::vector<bool>> reachability() const;
+};
+
+/// A schedule: per task its start time and whether it runs intra-op
+/// parallel.
+struct Schedule {
+  std::vector<double> start;
+  std::vector<bool> parallel;
+  double makespan = 0;
+
+  /// The duration of task `i` under this schedule.
+  double duration(const Problem &p, int i) const {
+    return parallel[i] ? p.tasks[i].parallel : p.tasks[i].single;
+  }
+};
+
+/// Checks `s` against `p`: dependences, an intra-op-parallel task alone on
+/// the chip, tensor and vector units in use at every instant within the
+/// counts, and the makespan equal to the last finish. `tol` is a relative
+/// time tolerance. On failure returns false with the first violation.
+bool verify(const Problem &p, const Schedule &s, std::string &error,
+            double tol = 1e-9);
+
+/// A lower bound on the makespan: the longest path with each task at its
+/// best latency, and the total single-unit work over the units.
+double lowerBound(const Problem &p);
+
+/// An upper bound: running the tasks one after another, each at its best
+/// latency (min over modes), never exceeds min(sum of parallel, sum of
+/// single latencies).
+double serialBound(const Problem &p);
+
+/// A list schedule: tasks in topological order by longest remaining path,
+/// each placed at the earliest time its dependences and the units allow, in
+/// the mode that finishes it first. Feasible (verify() holds), fast.
+Schedule listSchedule(const Problem &p);
+
+} // namespace sched
+} // namespace phaze
+} // namespace mlir
+
+#endif // PHAZE_SCHEDULING_PROBLEM_H
