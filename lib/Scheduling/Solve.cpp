@@ -1,0 +1,207 @@
+//===- Solve.cpp - optimal layer schedules with CBC -----------------------===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "phaze/Scheduling/Solve.h"
+#include "phaze/Solver/MILP.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+
+using namespace mlir::phaze;
+using namespace mlir::phaze::sched;
+
+double SolveResult::gap() const {
+  double m = schedule.makespan;
+  return m > 0 ? std::max(0.0, (m - lowerBound) / m) : 0.0;
+}
+
+namespace {
+
+bool usesTensor(UnitKind k) { return k != UnitKind::Vector; }
+bool usesVector(UnitKind k) { return k != UnitKind::Tensor; }
+
+/// A set of tasks of one kind that must not all overlap.
+using Cut = std::vector<int>;
+
+/// Finds R + 1 single-mode tasks of one kind running at one instant.
+bool violatedSet(const Problem &p, const Schedule &s, Cut &cut) {
+  int n = p.tasks.size();
+  for (int i = 0; i < n; ++i) {
+    double t = s.start[i]; // maximal overlaps occur at some start
+    std::vector<int> tensor, vector;
+    for (int j = 0; j < n; ++j) {
+      if (s.parallel[j])
+        continue;
+      double e = s.start[j] + s.duration(p, j);
+      double eps = 1e-9 * std::max(1.0, e);
+      if (s.start[j] <= t + eps && t + eps < e) {
+        if (usesTensor(p.tasks[j].kind))
+          tensor.push_back(j);
+        if (usesVector(p.tasks[j].kind))
+          vector.push_back(j);
+      }
+    }
+    if (static_cast<int64_t>(tensor.size()) > p.tensorUnits) {
+      cut.assign(tensor.begin(), tensor.begin() + p.tensorUnits + 1);
+      return true;
+    }
+    if (static_cast<int64_t>(vector.size()) > p.vectorUnits) {
+      cut.assign(vector.begin(), vector.begin() + p.vectorUnits + 1);
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
+                                              const SolveOptions &options) {
+  SolveResult r;
+  std::string error;
+  if (!p.check(error)) {
+    r.message = error;
+    return r;
+  }
+  int n = p.tasks.size();
+  r.schedule = listSchedule(p);
+  r.lowerBound = lowerBound(p);
+  r.status = SolveResult::Status::Feasible;
+  double ub = r.schedule.makespan;
+  if (ub <= r.lowerBound * (1 + 1e-9)) {
+    r.status = SolveResult::Status::Optimal;
+    r.lowerBound = ub;
+    return r;
+  }
+
+  std::vector<std::vector<bool>> reach = p.reachability();
+  double maxDur = 0;
+  for (const Task &t : p.tasks)
+    maxDur = std::max(maxDur, std::max(t.single, t.parallel));
+  double big = ub + maxDur;
+
+  // Pairs no dependence orders.
+  std::vector<std::pair<int, int>> pairs;
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j)
+      if (!reach[i][j] && !reach[j][i])
+        pairs.push_back({i, j});
+
+  std::vector<Cut> cuts;
+  auto start = std::chrono::steady_clock::now();
+  for (int round = 0; round < options.maxRounds; ++round) {
+    solver::MilpModel m;
+    std::vector<int> S(n), Y(n);
+    for (int i = 0; i < n; ++i) {
+      S[i] = m.addVariable(0, ub, 0, false, "S" + std::to_string(i));
+      Y[i] = m.addBinary(0, "y" + std::to_string(i));
+    }
+    int T = m.addVariable(r.lowerBound, ub, 1, false, "makespan");
+    auto duration = [&](int i) {
+      // p_i = single + (parallel - single) y_i
+      return std::vector<solver::Term>{
+          {Y[i], p.tasks[i].parallel - p.tasks[i].single}};
+    };
+    for (int i = 0; i < n; ++i) {
+      // T >= S_i + p_i
+      std::vector<solver::Term> t = duration(i);
+      t.push_back({S[i], 1});
+      t.push_back({T, -1});
+      m.addConstraint(t, -solver::kInfinity, -p.tasks[i].single);
+    }
+    for (auto [a, b] : p.edges) {
+      // S_b >= S_a + p_a
+      std::vector<solver::Term> t = duration(a);
+      t.push_back({S[a], 1});
+      t.push_back({S[b], -1});
+      m.addConstraint(t, -solver::kInfinity, -p.tasks[a].single);
+    }
+    std::map<std::pair<int, int>, int> order;
+    for (auto [i, j] : pairs) {
+      int oij = m.addBinary(0), oji = m.addBinary(0);
+      order[{i, j}] = oij;
+      order[{j, i}] = oji;
+      m.addConstraint({{oij, 1}, {oji, 1}}, -solver::kInfinity, 1);
+      // A parallel task is ordered against every unordered task.
+      m.addConstraint({{oij, 1}, {oji, 1}, {Y[i], -1}}, 0, solver::kInfinity);
+      m.addConstraint({{oij, 1}, {oji, 1}, {Y[j], -1}}, 0, solver::kInfinity);
+      for (auto [x, y, o] : {std::tuple<int, int, int>{i, j, oij},
+                             std::tuple<int, int, int>{j, i, oji}}) {
+        // S_y >= S_x + p_x - big (1 - o)
+        std::vector<solver::Term> t = duration(x);
+        t.push_back({S[x], 1});
+        t.push_back({S[y], -1});
+        t.push_back({o, big});
+        m.addConstraint(t, -solver::kInfinity, big - p.tasks[x].single);
+      }
+    }
+    for (const Cut &c : cuts) {
+      std::vector<solver::Term> t;
+      for (size_t a = 0; a < c.size(); ++a)
+        for (size_t b = a + 1; b < c.size(); ++b) {
+          auto it = order.find({c[a], c[b]});
+          if (it == order.end())
+            continue; // ordered by a dependence: the cut holds already
+          t.push_back({it->second, 1});
+          t.push_back({order[{c[b], c[a]}], 1});
+        }
+      if (t.size() == 2 * (c.size() * (c.size() - 1) / 2))
+        m.addConstraint(t, 1, solver::kInfinity);
+    }
+    solver::MilpOptions mo;
+    if (options.timeLimitS > 0) {
+      double used = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+      mo.timeLimitS = std::max(0.01, options.timeLimitS - used);
+    }
+    solver::MilpResult res = solver::solveWithCbc(m, mo);
+    r.usedMilp = true;
+    r.rounds = round + 1;
+    if (!res.hasSolution()) {
+      r.message = "MILP: " + res.message;
+      return r; // the list schedule stands, not proven optimal
+    }
+    Schedule s;
+    s.start.resize(n);
+    s.parallel.resize(n);
+    for (int i = 0; i < n; ++i) {
+      s.start[i] = std::max(0.0, res.values[S[i]]);
+      s.parallel[i] = res.values[Y[i]] > 0.5;
+    }
+    // Tighten: makespan from the starts.
+    for (int i = 0; i < n; ++i)
+      s.makespan = std::max(s.makespan, s.start[i] + s.duration(p, i));
+    Cut cut;
+    if (violatedSet(p, s, cut)) {
+      cuts.push_back(cut);
+      // The relaxation's bound is a valid lower bound.
+      r.lowerBound = std::max(r.lowerBound, res.bestBound);
+      continue;
+    }
+    std::string why;
+    if (!verify(p, s, why, 1e-7)) {
+      r.message = "MILP schedule fails verification: " + why;
+      return r;
+    }
+    if (s.makespan < r.schedule.makespan)
+      r.schedule = s;
+    if (res.status == solver::MilpStatus::Optimal) {
+      r.status = SolveResult::Status::Optimal;
+      r.lowerBound = r.schedule.makespan;
+    } else {
+      r.lowerBound = std::max(r.lowerBound, res.bestBound);
+      r.message = "time limit: best schedule with a proven gap";
+    }
+    return r;
+  }
+  r.message = "too many rounds of unit cuts";
+  return r;
+}
