@@ -16,8 +16,12 @@ using namespace mlir::phaze::sched;
 
 namespace {
 
-bool usesTensor(UnitKind k) { return k != UnitKind::Vector; }
-bool usesVector(UnitKind k) { return k != UnitKind::Tensor; }
+bool usesTensor(UnitKind k) {
+  return k == UnitKind::Tensor || k == UnitKind::Fused;
+}
+bool usesVector(UnitKind k) {
+  return k == UnitKind::Vector || k == UnitKind::Fused;
+}
 
 std::string label(const Problem &p, int i) {
   const std::string &n = p.tasks[i].name;

@@ -24,8 +24,12 @@ double SolveResult::gap() const {
 
 namespace {
 
-bool usesTensor(UnitKind k) { return k != UnitKind::Vector; }
-bool usesVector(UnitKind k) { return k != UnitKind::Tensor; }
+bool usesTensor(UnitKind k) {
+  return k == UnitKind::Tensor || k == UnitKind::Fused;
+}
+bool usesVector(UnitKind k) {
+  return k == UnitKind::Vector || k == UnitKind::Fused;
+}
 
 /// A set of tasks of one kind that must not all overlap.
 using Cut = std::vector<int>;
@@ -155,7 +159,32 @@ SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
       if (t.size() == 2 * (c.size() * (c.size() - 1) / 2))
         m.addConstraint(t, 1, solver::kInfinity);
     }
+    // The list schedule (or the best so far) as CBC's starting solution:
+    // its order variables say which tasks finish before others start.
     solver::MilpOptions mo;
+    {
+      const Schedule &w = r.schedule;
+      std::vector<double> x(m.getNumVariables(), 0);
+      for (int i = 0; i < n; ++i) {
+        x[S[i]] = w.start[i];
+        x[Y[i]] = w.parallel[i] ? 1 : 0;
+      }
+      x[T] = std::max(w.makespan, r.lowerBound);
+      for (auto &[ij, var] : order) {
+        auto [i, j] = ij;
+        x[var] = w.start[i] + w.duration(p, i) <=
+                         w.start[j] + 1e-12 * (1 + w.start[j])
+                     ? 1
+                     : 0;
+      }
+      // The same pair cannot be ordered both ways (zero-length overlaps).
+      for (auto [i, j] : pairs)
+        if (x[order[{i, j}]] > 0.5 && x[order[{j, i}]] > 0.5)
+          x[order[{j, i}]] = 0;
+      std::string why;
+      if (m.verify(x, 1e-6, why))
+        mo.initialSolution = std::move(x);
+    }
     if (options.timeLimitS > 0) {
       double used = std::chrono::duration<double>(
                         std::chrono::steady_clock::now() - start)

@@ -33,8 +33,12 @@ double serialSgs(const Problem &p, const std::vector<int> &order,
   s.start.assign(n, 0);
   s.parallel = modes;
   std::vector<int> placed;
-  auto usesT = [](UnitKind k) { return k != UnitKind::Vector; };
-  auto usesV = [](UnitKind k) { return k != UnitKind::Tensor; };
+  auto usesT = [](UnitKind k) {
+    return k == UnitKind::Tensor || k == UnitKind::Fused;
+  };
+  auto usesV = [](UnitKind k) {
+    return k == UnitKind::Vector || k == UnitKind::Fused;
+  };
   double makespan = 0;
   for (int i : order) {
     double ready = 0;

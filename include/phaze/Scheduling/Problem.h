@@ -30,8 +30,9 @@ namespace mlir {
 namespace phaze {
 namespace sched {
 
-/// Which units a task holds when it runs on one unit.
-enum class UnitKind { Tensor, Vector, Fused };
+/// Which units a task holds when it runs on one unit. `None` holds no unit
+/// (a collective on the network): it overlaps anything.
+enum class UnitKind { Tensor, Vector, Fused, None };
 
 /// One task (an op of the layer).
 struct Task {

@@ -208,4 +208,33 @@ def PhazeEstimatePass : Pass<"phaze-estimate", "mlir::ModuleOp"> {
   ];
 }
 
+def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
+  let summary = "Schedules each function's ops on the tensor and vector units";
+  let description = [{
+    For every function (a layer, its backward, its optimizer step), the ops
+    with a `#phaze.estimate` are tasks: tensor-class ops on tensor units,
+    vector work and data movement on vector units, collectives on the
+    network (no unit). Each runs on one unit (`latency_s`) or intra-op
+    parallel on all units of its kind (`parallel_latency_s`, and then alone
+    on the chip); dependences follow def-use chains. The makespan is
+    minimized with the scheduling library: the list schedule as upper bound
+    and starting solution, the critical-path and area bounds as lower bound,
+    and a CBC MILP when they differ (docs/Scheduling.md).
+
+    Writes `#phaze.schedule<start_s, duration_s, parallel, units>` on each
+    task and `#phaze.makespan<makespan_s, lower_bound_s, optimal, tasks,
+    solve_s>` on the function; with `trace-file`, a Chrome trace (open in
+    Perfetto: one row per unit). A schedule not proven optimal within
+    `time-limit` is kept with a warning giving its gap. Problems are solved
+    once per process.
+  }];
+  let dependentDialects = ["::mlir::phaze::PhazeDialect"];
+  let options = [
+    Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
+           "Seconds of MILP solving per function">,
+    Option<"traceFile", "trace-file", "std::string", /*default=*/"\"\"",
+           "Write the schedules as a Chrome trace (JSON) to this file">
+  ];
+}
+
 #endif // PHAZE_TRANSFORMS_PASSES_TD

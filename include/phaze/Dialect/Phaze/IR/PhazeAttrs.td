@@ -75,6 +75,13 @@ def Phaze_Bound : I32EnumAttr<"Bound", "what limits an estimate", [
   let cppNamespace = "::mlir::phaze";
 }
 
+/// A boolean spelled true/false (default false), as in the accel dialect.
+def Accel_DefaultFalseParameter
+    : DefaultValuedParameter<"bool", "false", "a boolean"> {
+  let parser = "::mlir::phaze::accel::parseBool($_parser)";
+  let printer = "$_printer << ($_self ? \"true\" : \"false\")";
+}
+
 /// A double parameter (the accel dialect's F64: exact round trip).
 def Phaze_F64Parameter : AttrParameter<"::mlir::phaze::accel::F64",
                                        "a 64-bit float"> {
@@ -196,6 +203,49 @@ def Phaze_EmbeddingAttr : Phaze_Attr<"Embedding", "embedding"> {
   let extraClassDeclaration = [{
     static constexpr ::llvm::StringLiteral getAttrName() {
       return ::llvm::StringLiteral("phaze.embedding");
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Schedules
+//===----------------------------------------------------------------------===//
+
+def Phaze_ScheduleAttr : Phaze_Attr<"Schedule", "schedule"> {
+  let summary = "When an op runs in its layer's schedule, and on what";
+  let description = [{
+    Written by `phaze-schedule` on each scheduled op: its start and duration
+    in seconds from the start of its function, whether it runs intra-op
+    parallel on all units of its kind, and how many units it holds.
+  }];
+  let parameters = (ins Phaze_F64Parameter:$start_s,
+                        Phaze_F64Parameter:$duration_s,
+                        Accel_DefaultFalseParameter:$parallel,
+                        "int64_t":$units);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let extraClassDeclaration = [{
+    static constexpr ::llvm::StringLiteral getAttrName() {
+      return ::llvm::StringLiteral("phaze.schedule");
+    }
+  }];
+}
+
+def Phaze_MakespanAttr : Phaze_Attr<"Makespan", "makespan"> {
+  let summary = "A function's scheduled makespan and its proof";
+  let description = [{
+    Written by `phaze-schedule` on each scheduled function: the makespan in
+    seconds, the proven lower bound (equal when `optimal`), the number of
+    tasks, and the seconds spent solving.
+  }];
+  let parameters = (ins Phaze_F64Parameter:$makespan_s,
+                        Phaze_F64Parameter:$lower_bound_s,
+                        Accel_DefaultFalseParameter:$optimal,
+                        "int64_t":$tasks,
+                        Phaze_F64Parameter:$solve_s);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let extraClassDeclaration = [{
+    static constexpr ::llvm::StringLiteral getAttrName() {
+      return ::llvm::StringLiteral("phaze.makespan");
     }
   }];
 }

@@ -1,0 +1,280 @@
+//===- Schedule.cpp - optimal operator schedules per layer ----------------===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Loads each function's scheduling problem from IR (ops with
+// #phaze.estimate are tasks; dependences follow def-use chains through the
+// free ops in between), solves it with the scheduling library, and writes
+// #phaze.schedule on each task and #phaze.makespan on the function.
+// Problems are solved once per process per (tasks, dependences, units).
+//
+//===----------------------------------------------------------------------===//
+
+#include "phaze/Analysis/OpAnalysis.h"
+#include "phaze/Scheduling/Solve.h"
+#include "phaze/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+namespace mlir {
+namespace phaze {
+#define GEN_PASS_DEF_PHAZESCHEDULEPASS
+#include "phaze/Transforms/Passes.h.inc"
+} // namespace phaze
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::phaze;
+
+namespace {
+
+/// Solutions shared by every run of the pass in this process, keyed by the
+/// problem's full description.
+struct ScheduleCache {
+  std::mutex mutex;
+  std::map<std::string, sched::SolveResult> map;
+  static ScheduleCache &get() {
+    static ScheduleCache c;
+    return c;
+  }
+};
+
+std::string keyOf(const sched::Problem &p, double timeLimit) {
+  std::ostringstream os;
+  os.precision(17);
+  os << p.tensorUnits << ":" << p.vectorUnits << ":" << timeLimit << "|";
+  for (const sched::Task &t : p.tasks)
+    os << static_cast<int>(t.kind) << "," << t.single << "," << t.parallel
+       << ";";
+  os << "|";
+  for (auto [a, b] : p.edges)
+    os << a << ">" << b << ";";
+  return os.str();
+}
+
+struct PhazeSchedulePass
+    : public phaze::impl::PhazeSchedulePassBase<PhazeSchedulePass> {
+  using PhazeSchedulePassBase::PhazeSchedulePassBase;
+
+  void runOnOperation() override;
+  LogicalResult scheduleFunction(func::FuncOp fn, llvm::json::Array &trace);
+};
+
+LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
+                                                  llvm::json::Array &trace) {
+  // Tasks: ops with an estimate and some latency.
+  SmallVector<Operation *> ops;
+  DenseMap<Operation *, int> index;
+  sched::Problem p;
+  p.tensorUnits = 0;
+  p.vectorUnits = 0;
+  bool missing = false;
+  // Tasks are the function's top-level ops (payloads belong to their op).
+  for (Operation &topOp : fn.getBody().front().without_terminator()) {
+    Operation *op = &topOp;
+    auto est = op->getAttrOfType<EstimateAttr>(EstimateAttr::getAttrName());
+    auto an = analyzeOp(op);
+    if (!an || an->attr.getOpClass() == OpClass::Free)
+      continue;
+    if (!est) {
+      op->emitError() << "phaze-schedule: no latency for this op; run "
+                         "phaze-estimate first";
+      missing = true;
+      continue;
+    }
+    if (!(est.getLatencyS() > 0))
+      continue;
+    sched::Task t;
+    t.name = op->getName().getStringRef().str();
+    t.single = est.getLatencyS();
+    t.parallel = est.getParallelLatencyS();
+    switch (an->attr.getOpClass()) {
+    case OpClass::Tensor:
+      t.kind = sched::UnitKind::Tensor;
+      p.tensorUnits = std::max(p.tensorUnits, est.getUnits());
+      break;
+    case OpClass::Collective:
+      t.kind = sched::UnitKind::None;
+      t.parallel = t.single;
+      break;
+    default: // vector work and data movement run on the vector units
+      t.kind = sched::UnitKind::Vector;
+      p.vectorUnits = std::max(p.vectorUnits, est.getUnits());
+      break;
+    }
+    index[op] = ops.size();
+    ops.push_back(op);
+    p.tasks.push_back(t);
+  }
+  if (missing)
+    return failure();
+  if (ops.empty())
+    return success();
+  p.tensorUnits = std::max<int64_t>(p.tensorUnits, 1);
+  p.vectorUnits = std::max<int64_t>(p.vectorUnits, 1);
+  // Dependences: the nearest task producers through non-task ops.
+  DenseMap<Operation *, SmallVector<int>> producers;
+  std::function<const SmallVector<int> &(Operation *)> tasksFeeding =
+      [&](Operation *op) -> const SmallVector<int> & {
+    auto it = producers.find(op);
+    if (it != producers.end())
+      return it->second;
+    SmallVector<int> found;
+    op->walk([&](Operation *inner) {
+      for (Value v : inner->getOperands()) {
+        Operation *def = v.getDefiningOp();
+        if (!def || op->isAncestor(def) || def->getBlock() == nullptr)
+          continue;
+        Operation *top = fn.getBody().front().findAncestorOpInBlock(*def);
+        if (!top)
+          continue;
+        auto t = index.find(top);
+        if (t != index.end())
+          found.push_back(t->second);
+        else
+          for (int x : tasksFeeding(top))
+            found.push_back(x);
+      }
+    });
+    llvm::sort(found);
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    return producers[op] = std::move(found);
+  };
+  for (auto [i, op] : llvm::enumerate(ops)) {
+    Operation *top = fn.getBody().front().findAncestorOpInBlock(*op);
+    for (int a : tasksFeeding(top))
+      if (a != static_cast<int>(i))
+        p.edges.push_back({a, static_cast<int>(i)});
+  }
+  std::string error;
+  if (!p.check(error))
+    return fn.emitError() << "phaze-schedule: " << error;
+
+  auto start = std::chrono::steady_clock::now();
+  std::string key = keyOf(p, timeLimit);
+  ScheduleCache &cache = ScheduleCache::get();
+  sched::SolveResult r;
+  bool cached = false;
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    auto it = cache.map.find(key);
+    if (it != cache.map.end()) {
+      r = it->second;
+      cached = true;
+    }
+  }
+  if (!cached) {
+    sched::SolveOptions so;
+    so.timeLimitS = timeLimit;
+    r = sched::solveSchedule(p, so);
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    cache.map.emplace(key, r);
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  if (r.status == sched::SolveResult::Status::Error)
+    return fn.emitError() << "phaze-schedule: " << r.message;
+  if (r.status != sched::SolveResult::Status::Optimal)
+    fn.emitWarning() << "phaze-schedule: not proven optimal (" << r.message
+                     << "); gap " << r.gap();
+
+  MLIRContext *ctx = &getContext();
+  // One trace row per unit: greedy assignment of identical units.
+  std::vector<std::pair<double, int>> order;
+  for (int i = 0; i < static_cast<int>(ops.size()); ++i)
+    order.push_back({r.schedule.start[i], i});
+  llvm::sort(order);
+  std::vector<double> tensorFree(p.tensorUnits, 0), vectorFree(p.vectorUnits, 0);
+  for (auto [s, i] : order) {
+    const sched::Task &t = p.tasks[i];
+    bool par = r.schedule.parallel[i];
+    double d = r.schedule.duration(p, i);
+    int64_t units = t.kind == sched::UnitKind::None
+                        ? 0
+                        : (par ? (t.kind == sched::UnitKind::Tensor
+                                      ? p.tensorUnits
+                                      : p.vectorUnits)
+                               : 1);
+    ops[i]->setAttr(ScheduleAttr::getAttrName(),
+                    ScheduleAttr::get(ctx, s, d, par, units));
+    std::vector<double> &free =
+        t.kind == sched::UnitKind::Tensor ? tensorFree : vectorFree;
+    SmallVector<std::string> rows;
+    if (t.kind == sched::UnitKind::None) {
+      rows.push_back("network");
+    } else if (par) {
+      for (size_t u = 0; u < free.size(); ++u) {
+        free[u] = s + d;
+        rows.push_back((t.kind == sched::UnitKind::Tensor ? "tensor " : "vector ") +
+                       std::to_string(u));
+      }
+    } else {
+      size_t u = 0;
+      while (u + 1 < free.size() && free[u] > s + 1e-12 * (1 + s))
+        ++u;
+      free[u] = s + d;
+      rows.push_back((t.kind == sched::UnitKind::Tensor ? "tensor " : "vector ") +
+                     std::to_string(u));
+    }
+    for (const std::string &row : rows)
+      trace.push_back(llvm::json::Object{
+          {"name", t.name},
+          {"ph", "X"},
+          {"ts", s * 1e6},
+          {"dur", d * 1e6},
+          {"pid", fn.getName()},
+          {"tid", row}});
+  }
+  fn->setAttr(MakespanAttr::getAttrName(),
+              MakespanAttr::get(ctx, r.schedule.makespan, r.lowerBound,
+                                r.status == sched::SolveResult::Status::Optimal,
+                                ops.size(), seconds));
+  return success();
+}
+
+void PhazeSchedulePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  llvm::json::Array trace;
+  bool failedAny = false;
+  for (func::FuncOp fn : module.getOps<func::FuncOp>()) {
+    if (fn.isExternal())
+      continue;
+    if (!fn.getBody().hasOneBlock()) {
+      fn.emitWarning() << "phaze-schedule: skipped: more than one block";
+      continue;
+    }
+    if (failed(scheduleFunction(fn, trace)))
+      failedAny = true;
+  }
+  if (failedAny)
+    return signalPassFailure();
+  if (!traceFile.empty()) {
+    std::string error;
+    auto out = openOutputFile(traceFile, &error);
+    if (!out) {
+      module.emitError() << "phaze-schedule: " << error;
+      return signalPassFailure();
+    }
+    out->os() << llvm::formatv("{0:2}",
+                               llvm::json::Value(llvm::json::Object{
+                                   {"traceEvents", std::move(trace)},
+                                   {"displayTimeUnit", "ns"}}))
+              << "\n";
+    out->keep();
+  }
+}
+
+} // namespace
