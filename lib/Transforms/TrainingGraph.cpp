@@ -104,7 +104,11 @@ Value castTo(OpBuilder &b, Location loc, Value v, Type t) {
   auto to = cast<FloatType>(t);
   if (from.getWidth() < to.getWidth())
     return arith::ExtFOp::create(b, loc, t, v);
-  return arith::TruncFOp::create(b, loc, t, v);
+  if (from.getWidth() > to.getWidth())
+    return arith::TruncFOp::create(b, loc, t, v);
+  // Same width, different formats (bf16 and f16): through f32.
+  Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+  return arith::TruncFOp::create(b, loc, t, wide);
 }
 
 /// Elementwise sum of two tensors of the same type.
@@ -356,6 +360,8 @@ private:
     IRMapping savedMap;           // forward value -> backward value
     SmallVector<Value> saved;     // forward values passed in
     DenseMap<Value, Value> grads; // forward value -> its gradient
+    /// Point before which recomputed forward ops are cloned in the backward.
+    Operation *clonePoint = nullptr;
     bool failedAny = false;
     explicit Backward(MLIRContext *ctx) : b(ctx) {}
   };
@@ -447,14 +453,30 @@ void PhazeTrainingGraphPass::differentiateGather(Backward &st,
             Value g = args[op.getNumDpsInputs()];
             Value acc = args.back();
             Value hit;
+            // Recompute an index from the inputs: clone its whole slice
+            // within the body (pure, region-free ops; loop indices map to
+            // the same loops, which keep their positions).
+            std::function<Value(Value)> recompute = [&](Value v) -> Value {
+              if (Value mv = m.lookupOrNull(v))
+                return mv;
+              Operation *def = v.getDefiningOp();
+              if (!def || def->getBlock() != fwdBody ||
+                  def->getNumRegions() != 0 || !isMemoryEffectFree(def))
+                return {};
+              if (isa<tensor::ExtractOp>(def))
+                return {};
+              for (Value o : def->getOperands())
+                if (!recompute(o))
+                  return {};
+              return nb.clone(*def, m)->getResult(
+                  cast<OpResult>(v).getResultNumber());
+            };
             for (auto [loop, idx] : gathered) {
-              // Recompute the index from the inputs.
-              Operation *def = idx.getDefiningOp();
-              if (!def || def->getBlock() != fwdBody) {
+              Value i = recompute(idx);
+              if (!i) {
                 ok = false;
                 continue;
               }
-              Value i = nb.clone(*def, m)->getResult(0);
               Value here = linalg::IndexOp::create(nb, l, loop);
               Value eq = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
                                                i, here);
@@ -469,8 +491,9 @@ void PhazeTrainingGraphPass::differentiateGather(Backward &st,
           })
           .getResult(0);
   if (!ok) {
-    op->emitWarning() << "phaze-training-graph: a gather index is not a "
-                         "loop index or a cast of an input element";
+    op->emitWarning() << "phaze-training-graph: a gather index is not "
+                         "computed by pure ops from loop indices and input "
+                         "elements";
     st.failedAny = true;
     return;
   }
@@ -481,21 +504,48 @@ Value PhazeTrainingGraphPass::saved(Backward &st, Value v) {
   if (Value m = st.savedMap.lookupOrNull(v))
     return m;
   Operation *def = v.getDefiningOp();
-  // Constants and values computed from constants alone are cloned.
+  // Constants and values computed from constants alone (including the
+  // values their regions capture) are cloned.
   std::function<bool(Operation *)> invariant = [&](Operation *o) {
-    return o && o->getBlock() == &st.fwd.getBody().front() &&
-           (o->hasTrait<OpTrait::ConstantLike>() ||
-            (isMemoryEffectFree(o) && o->getNumRegions() <= 1 &&
-             llvm::all_of(o->getOperands(), [&](Value x) {
-               return invariant(x.getDefiningOp());
-             })));
+    if (!o || o->getBlock() != &st.fwd.getBody().front())
+      return false;
+    if (o->hasTrait<OpTrait::ConstantLike>())
+      return true;
+    if (!isMemoryEffectFree(o))
+      return false;
+    bool ok = true;
+    o->walk([&](Operation *inner) {
+      for (Value x : inner->getOperands()) {
+        Operation *d = x.getDefiningOp();
+        bool inside = d ? o->isAncestor(d)
+                        : o->isAncestor(x.getParentBlock()->getParentOp());
+        if (!inside && !invariant(d))
+          ok = false;
+      }
+    });
+    return ok;
   };
   if (invariant(def)) {
+    // Operands and captured values first, then the op, at a running point
+    // after the clones made so far.
+    def->walk([&](Operation *inner) {
+      for (Value x : inner->getOperands()) {
+        Operation *d = x.getDefiningOp();
+        bool inside = d ? def->isAncestor(d)
+                        : def->isAncestor(x.getParentBlock()->getParentOp());
+        if (!inside)
+          saved(st, x);
+      }
+    });
+    if (Value m = st.savedMap.lookupOrNull(v))
+      return m;
     OpBuilder::InsertionGuard g(st.b);
-    st.b.setInsertionPointToStart(&st.bwd.getBody().front());
-    for (Value o : def->getOperands())
-      saved(st, o);
+    if (st.clonePoint)
+      st.b.setInsertionPointAfter(st.clonePoint);
+    else
+      st.b.setInsertionPointToStart(&st.bwd.getBody().front());
     Operation *c = st.b.clone(*def, st.savedMap);
+    st.clonePoint = c;
     return c->getResult(cast<OpResult>(v).getResultNumber());
   }
   Block &entry = st.bwd.getBody().front();
@@ -708,10 +758,26 @@ void PhazeTrainingGraphPass::differentiateLinalg(Backward &st,
 void PhazeTrainingGraphPass::differentiate(Backward &st, Operation *op) {
   if (op->getNumResults() == 0)
     return;
+  if (op->getNumResults() > 1 &&
+      llvm::any_of(op->getResults(),
+                   [&](Value r) { return st.grads.count(r); })) {
+    op->emitWarning() << "phaze-training-graph: no gradient for an op with "
+                      << op->getNumResults() << " results";
+    st.failedAny = true;
+    return;
+  }
   Value r = op->getResult(0);
   Value g = st.grads.lookup(r);
   if (!g || op->hasTrait<OpTrait::ConstantLike>())
     return;
+  // Offsets, sizes and pads given as values refer to the forward function.
+  auto mapped = [&](ArrayRef<OpFoldResult> list) {
+    SmallVector<OpFoldResult> out;
+    for (OpFoldResult f : list)
+      out.push_back(isa<Value>(f) ? OpFoldResult(saved(st, cast<Value>(f)))
+                                  : f);
+    return out;
+  };
   OpBuilder &b = st.b;
   Location loc = op->getLoc();
   if (auto lop = dyn_cast<linalg::LinalgOp>(op)) {
@@ -739,19 +805,19 @@ void PhazeTrainingGraphPass::differentiate(Backward &st, Operation *op) {
         Value z = zeros(b, loc, o.getSourceType());
         accumulate(st, o.getSource(),
                    tensor::InsertSliceOp::create(
-                       b, loc, g, z, o.getMixedOffsets(), o.getMixedSizes(),
-                       o.getMixedStrides()));
+                       b, loc, g, z, mapped(o.getMixedOffsets()),
+                       mapped(o.getMixedSizes()), mapped(o.getMixedStrides())));
       })
       .Case<tensor::InsertSliceOp>([&](tensor::InsertSliceOp o) {
         accumulate(st, o.getSource(),
                    tensor::ExtractSliceOp::create(
-                       b, loc, o.getSourceType(), g, o.getMixedOffsets(),
-                       o.getMixedSizes(), o.getMixedStrides()));
+                       b, loc, o.getSourceType(), g, mapped(o.getMixedOffsets()),
+                       mapped(o.getMixedSizes()), mapped(o.getMixedStrides())));
         Value z = zeros(b, loc, o.getSourceType());
         accumulate(st, o.getDest(),
                    tensor::InsertSliceOp::create(
-                       b, loc, z, g, o.getMixedOffsets(), o.getMixedSizes(),
-                       o.getMixedStrides()));
+                       b, loc, z, g, mapped(o.getMixedOffsets()),
+                       mapped(o.getMixedSizes()), mapped(o.getMixedStrides())));
       })
       .Case<tensor::PadOp>([&](tensor::PadOp o) {
         SmallVector<OpFoldResult> sizes, strides;
@@ -761,8 +827,8 @@ void PhazeTrainingGraphPass::differentiate(Backward &st, Operation *op) {
         }
         accumulate(st, o.getSource(),
                    tensor::ExtractSliceOp::create(b, loc, o.getSourceType(), g,
-                                                  o.getMixedLowPad(), sizes,
-                                                  strides));
+                                                  mapped(o.getMixedLowPad()),
+                                                  sizes, strides));
       })
       .Case<tensor::CastOp>([&](tensor::CastOp o) {
         accumulate(st, o.getSource(),
@@ -1016,6 +1082,18 @@ void PhazeTrainingGraphPass::runOnOperation() {
                        llvm::any_of(op->getResultTypes(), isDynamic)))
         dynamic = op;
     });
+    bool dynamicSignature =
+        llvm::any_of(fn.getArgumentTypes(),
+                     [](Type t) {
+                       auto s = dyn_cast<ShapedType>(t);
+                       return s && !s.hasStaticShape();
+                     }) ||
+        llvm::any_of(fn.getResultTypes(), [](Type t) {
+          auto s = dyn_cast<ShapedType>(t);
+          return s && !s.hasStaticShape();
+        });
+    if (!dynamic && dynamicSignature)
+      dynamic = fn;
     if (dynamic) {
       dynamic->emitWarning()
           << "phaze-training-graph: skipped @" << fn.getName()

@@ -90,3 +90,69 @@ func.func @negative_dynamic(%x: tensor<?x16xf32>, %w: tensor<16x16xf32>, %c: ten
   %0 = linalg.matmul ins(%x, %w : tensor<?x16xf32>, tensor<16x16xf32>) outs(%c : tensor<?x16xf32>) -> tensor<?x16xf32>
   return %0 : tensor<?x16xf32>
 }
+
+// -----
+
+// A gather whose row index is computed by several ops (idx + 1): the table
+// gradient recomputes the whole index slice and scatters dY[i, j] into row
+// ids[i] + 1, a new parallel loop over the table's 10 rows.
+#gi = affine_map<(d0, d1) -> (d0)>
+#go = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @gather_offset_index(
+// CHECK-LABEL: func.func private @gather_offset_index_backward(
+// CHECK-SAME:      -> tensor<10x8xf32>
+// CHECK:         linalg.generic
+// CHECK-SAME:      iterator_types = ["reduction", "parallel", "parallel"]
+// CHECK:           %[[CAST:.+]] = arith.index_cast
+// CHECK:           %[[ROW:.+]] = arith.addi %[[CAST]]
+// CHECK:           %[[LOOP:.+]] = linalg.index 2
+// CHECK:           arith.cmpi eq, %[[ROW]], %[[LOOP]]
+func.func @gather_offset_index(%ids: tensor<4xi64>, %table: tensor<10x8xf32>) -> tensor<4x8xf32> {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %r = linalg.generic {indexing_maps = [#gi, #go], iterator_types = ["parallel", "parallel"]} ins(%ids : tensor<4xi64>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%in: i64, %out: f32):
+    %i0 = arith.index_cast %in : i64 to index
+    %c1 = arith.constant 1 : index
+    %i1 = arith.addi %i0, %c1 : index
+    %j = linalg.index 1 : index
+    %v = tensor.extract %table[%i1, %j] : tensor<10x8xf32>
+    linalg.yield %v : f32
+  } -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
+// A constant-derived tensor (%m1) used both before and after an activation:
+// its recomputation in the backward is placed before its first use, and a
+// region capturing a function-level constant (%s) is cloned with it.
+#od = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func private @constant_reuse_backward(
+// CHECK:         %[[CST:.+]] = arith.constant 2.000000e+00
+// CHECK:         linalg.fill{{.*}} ins(%[[CST]]
+// CHECK:         return
+func.func @constant_reuse(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %cst = arith.constant 2.0 : f32
+  %s = arith.constant 3.0 : f32
+  %e0 = tensor.empty() : tensor<4xf32>
+  %m1 = linalg.fill ins(%cst : f32) outs(%e0 : tensor<4xf32>) -> tensor<4xf32>
+  %e1 = tensor.empty() : tensor<4xf32>
+  %m2 = linalg.generic {indexing_maps = [#od, #od], iterator_types = ["parallel"]} ins(%m1 : tensor<4xf32>) outs(%e1 : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %q = arith.mulf %in, %s : f32
+    linalg.yield %q : f32
+  } -> tensor<4xf32>
+  %e2 = tensor.empty() : tensor<4xf32>
+  %y1 = linalg.generic {indexing_maps = [#od, #od, #od], iterator_types = ["parallel"]} ins(%x, %m2 : tensor<4xf32>, tensor<4xf32>) outs(%e2 : tensor<4xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %q = arith.mulf %a, %b : f32
+    linalg.yield %q : f32
+  } -> tensor<4xf32>
+  %e3 = tensor.empty() : tensor<4xf32>
+  %y2 = linalg.generic {indexing_maps = [#od, #od, #od], iterator_types = ["parallel"]} ins(%y1, %m1 : tensor<4xf32>, tensor<4xf32>) outs(%e3 : tensor<4xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %q = arith.mulf %a, %b : f32
+    linalg.yield %q : f32
+  } -> tensor<4xf32>
+  return %y2 : tensor<4xf32>
+}
