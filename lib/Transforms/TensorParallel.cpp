@@ -39,6 +39,7 @@
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SmallBitVector.h"
 
@@ -108,7 +109,7 @@ public:
   void analyze() {
     uniquifyProducers();
     fn.walk([&](linalg::LinalgOp op) {
-      if (!isContraction(op))
+      if (!op.hasPureTensorSemantics() || !isContraction(op))
         return;
       for (OpOperand *in : op.getDpsInputOperands())
         if (isWeightMatrix(in->get())) {
@@ -153,9 +154,11 @@ private:
     OpBuilder b(fn.getContext());
     SmallVector<Operation *> producers;
     fn.walk([&](Operation *op) {
+      if (op->getNumResults() != 1 ||
+          !isa<RankedTensorType>(op->getResult(0).getType()))
+        return; // memref fills and other bufferized ops are left alone
       if (isa<tensor::EmptyOp, linalg::FillOp>(op) ||
-          (op->hasTrait<OpTrait::ConstantLike>() && op->getNumResults() == 1 &&
-           isa<RankedTensorType>(op->getResult(0).getType())))
+          op->hasTrait<OpTrait::ConstantLike>())
         producers.push_back(op);
     });
     // Fills first (they use empties), in reverse so clones stay dominated.
@@ -207,6 +210,14 @@ private:
       } else {
         origin[v] |= o;
       }
+      return;
+    }
+    // A dynamic extent cannot be checked for divisibility by t: the seeds
+    // that reach it stay replicated.
+    auto shaped = dyn_cast<ShapedType>(v.getType());
+    if (!shaped || !shaped.hasRank() || s.dim >= shaped.getRank() ||
+        shaped.isDynamicDim(s.dim)) {
+      fail(o);
       return;
     }
     split[v] = s;
@@ -358,6 +369,15 @@ void Partitioner::visitLinalg(linalg::LinalgOp op, OpOperand &use, Split s,
   if (iters[loop] == utils::IteratorType::reduction) {
     // Row-parallel: only a contraction may reduce over the split.
     if (!isContraction(op))
+      return fail(o);
+    // Each device's partial sum starts from the init; the all-reduce adds t
+    // of them, so the init must be zero (an empty tensor or a zero fill).
+    Value init = op.getDpsInitOperand(0)->get();
+    auto fill = init.getDefiningOp<linalg::FillOp>();
+    bool zeroInit = init.getDefiningOp<tensor::EmptyOp>() ||
+                    (fill && matchPattern(fill.getDpsInputOperand(0)->get(),
+                                          m_AnyZeroFloat()));
+    if (!zeroInit)
       return fail(o);
     rowParallel.insert(op);
     return;
@@ -522,7 +542,12 @@ LogicalResult Partitioner::rewrite() {
       Value x = in->get();
       Value &f = entered[x];
       if (!f) {
-        b.setInsertionPoint(sd.op);
+        // Right after x's definition, so that it dominates every seed that
+        // reads x (seeds may sit in different regions).
+        if (auto arg = dyn_cast<BlockArgument>(x))
+          b.setInsertionPointToStart(arg.getOwner());
+        else
+          b.setInsertionPointAfter(x.getDefiningOp());
         f = GradAllReduceOp::create(b, sd.op.getLoc(), x, t);
       }
       in->set(f);

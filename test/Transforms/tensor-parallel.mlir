@@ -10,8 +10,8 @@
 #col = affine_map<(i, j) -> (j)>
 // CHECK-LABEL: func.func @mlp
 // CHECK-SAME:    attributes {phaze.tensor_parallel = 4 : i64}
-// CHECK:         %[[W1:.*]] = arith.constant dense<{{.*}}> : tensor<16x16xf32>
 // CHECK:         %[[X:.*]] = phaze.grad_all_reduce %arg0 group(4) : tensor<8x16xf32>
+// CHECK:         %[[W1:.*]] = arith.constant dense<{{.*}}> : tensor<16x16xf32>
 // CHECK:         %[[H:.*]] = linalg.matmul ins(%[[X]], %[[W1]] : tensor<8x16xf32>, tensor<16x16xf32>) outs(%{{.*}} : tensor<8x16xf32>)
 // CHECK:         linalg.generic {{.*}} ins(%[[H]], %{{.*}} : tensor<8x16xf32>, tensor<16xf32>)
 // CHECK:         arith.maximumf
@@ -84,3 +84,4 @@ func.func @negative_indivisible(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
   %y = linalg.matmul ins(%h, %w2 : tensor<8x6xf32>, tensor<6x16xf32>) outs(%f3 : tensor<8x16xf32>) -> tensor<8x16xf32>
   return %y : tensor<8x16xf32>
 }
+
