@@ -758,9 +758,9 @@ void PhazeTrainingGraphPass::differentiateLinalg(Backward &st,
 void PhazeTrainingGraphPass::differentiate(Backward &st, Operation *op) {
   if (op->getNumResults() == 0)
     return;
-  if (op->getNumResults() > 1 &&
-      llvm::any_of(op->getResults(),
-                   [&](Value r) { return st.grads.count(r); })) {
+  if (op->getNumResults() > 1 && llvm::any_of(op->getResults(), [&](Value r) {
+        return st.grads.count(r);
+      })) {
     op->emitWarning() << "phaze-training-graph: no gradient for an op with "
                       << op->getNumResults() << " results";
     st.failedAny = true;
@@ -810,9 +810,10 @@ void PhazeTrainingGraphPass::differentiate(Backward &st, Operation *op) {
       })
       .Case<tensor::InsertSliceOp>([&](tensor::InsertSliceOp o) {
         accumulate(st, o.getSource(),
-                   tensor::ExtractSliceOp::create(
-                       b, loc, o.getSourceType(), g, mapped(o.getMixedOffsets()),
-                       mapped(o.getMixedSizes()), mapped(o.getMixedStrides())));
+                   tensor::ExtractSliceOp::create(b, loc, o.getSourceType(), g,
+                                                  mapped(o.getMixedOffsets()),
+                                                  mapped(o.getMixedSizes()),
+                                                  mapped(o.getMixedStrides())));
         Value z = zeros(b, loc, o.getSourceType());
         accumulate(st, o.getDest(),
                    tensor::InsertSliceOp::create(
@@ -1082,16 +1083,15 @@ void PhazeTrainingGraphPass::runOnOperation() {
                        llvm::any_of(op->getResultTypes(), isDynamic)))
         dynamic = op;
     });
-    bool dynamicSignature =
-        llvm::any_of(fn.getArgumentTypes(),
-                     [](Type t) {
-                       auto s = dyn_cast<ShapedType>(t);
-                       return s && !s.hasStaticShape();
-                     }) ||
-        llvm::any_of(fn.getResultTypes(), [](Type t) {
-          auto s = dyn_cast<ShapedType>(t);
-          return s && !s.hasStaticShape();
-        });
+    bool dynamicSignature = llvm::any_of(fn.getArgumentTypes(),
+                                         [](Type t) {
+                                           auto s = dyn_cast<ShapedType>(t);
+                                           return s && !s.hasStaticShape();
+                                         }) ||
+                            llvm::any_of(fn.getResultTypes(), [](Type t) {
+                              auto s = dyn_cast<ShapedType>(t);
+                              return s && !s.hasStaticShape();
+                            });
     if (!dynamic && dynamicSignature)
       dynamic = fn;
     if (dynamic) {
