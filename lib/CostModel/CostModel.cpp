@@ -26,8 +26,8 @@ int64_t tiledTraffic(int64_t macs, int64_t footprint, int64_t bytesWritten,
                      int64_t capacity, int64_t elemBytes) {
   if (footprint <= capacity || capacity <= 0)
     return footprint;
-  double tile = std::floor(std::sqrt(static_cast<double>(capacity) /
-                                     (3.0 * elemBytes)));
+  double tile =
+      std::floor(std::sqrt(static_cast<double>(capacity) / (3.0 * elemBytes)));
   tile = std::max(tile, 1.0);
   double bytes = 2.0 * static_cast<double>(macs) / tile * elemBytes +
                  static_cast<double>(bytesWritten);
@@ -42,6 +42,7 @@ embedding::Result embedCached(const embedding::Operator &op,
   static std::mutex mutex;
   static std::unordered_map<std::string, embedding::Result> memo;
   std::ostringstream key;
+  key.precision(17);
   key << in.batch << "x" << in.in << "x" << in.out << ":" << in.cyclesPerCall
       << ":" << in.transformBytesPerCycle << ":" << in.weightsPackedOffline
       << "|" << opts.allowFlatten << opts.allowSwap << opts.allowWindowOnAxis
@@ -172,7 +173,9 @@ std::string ChipSpec::key() const {
   std::ostringstream os;
   os.precision(17);
   os << clockHz << "|" << tensorCount << ":" << intrinsic.batch << "x"
-     << intrinsic.in << "x" << intrinsic.out << ":" << macBits << ":"
+     << intrinsic.in << "x" << intrinsic.out << ":" << intrinsic.cyclesPerCall
+     << ":" << intrinsic.transformBytesPerCycle << ":"
+     << intrinsic.weightsPackedOffline << ":" << macBits << ":"
      << tensorLocal.capacityBytes << ":" << tensorLocal.bandwidthBytesPerS
      << ":" << tensorEfficiency << "|" << vectorCount << ":" << vectorLanes
      << ":" << vectorLocal.capacityBytes << ":"
@@ -180,7 +183,10 @@ std::string ChipSpec::key() const {
      << global.capacityBytes << ":" << global.bandwidthBytesPerS << "|"
      << offChip.capacityBytes << ":" << offChip.bandwidthBytesPerS << "|"
      << embeddingOptions.allowFlatten << embeddingOptions.allowSwap
-     << embeddingOptions.allowWindowOnAxis;
+     << embeddingOptions.allowWindowOnAxis << "|" << energy.mac16J << ":"
+     << energy.mac8J << ":" << energy.mac32J << ":" << energy.vectorOpJ << ":"
+     << energy.localByteJ << ":" << energy.globalByteJ << ":"
+     << energy.offChipByteJ;
   return os.str();
 }
 
@@ -188,7 +194,7 @@ std::string OpWork::key() const {
   std::ostringstream os;
   os << static_cast<int>(kind) << "|" << points << ":" << opsPerPoint << ":"
      << elementBits << "|" << bytesRead << ":" << bytesWritten << ":"
-     << groupSize << "|";
+     << groupSize << "|" << op.elementBytes << "|";
   for (const embedding::LoopDim &d : op.dims)
     os << d.extent << (d.inA ? "a" : "") << (d.inB ? "b" : "")
        << (d.inC ? "c" : "") << (d.windowed ? "w" : "") << ";";
@@ -209,7 +215,8 @@ double mlir::phaze::cost::ringAllGatherS(int64_t bytes, int64_t group,
   if (group <= 1 || bytes <= 0)
     return 0;
   double g = static_cast<double>(group);
-  return (g - 1) / g * bytes / link.bandwidthBytesPerS + (g - 1) * link.latencyS;
+  return (g - 1) / g * bytes / link.bandwidthBytesPerS +
+         (g - 1) * link.latencyS;
 }
 
 double mlir::phaze::cost::ringReduceScatterS(int64_t bytes, int64_t group,
@@ -263,9 +270,9 @@ Estimate mlir::phaze::cost::estimate(const ChipSpec &chip, const OpWork &w,
     v.opsPerPoint = 2;
     Estimate est = vectorEstimate(chip, v, units);
     est.onVectorUnits = true;
-    est.energyJ += static_cast<double>(macs) *
-                   (macEnergy(chip.energy, w.elementBits) -
-                    2 * chip.energy.vectorOpJ);
+    est.energyJ +=
+        static_cast<double>(macs) *
+        (macEnergy(chip.energy, w.elementBits) - 2 * chip.energy.vectorOpJ);
     return est;
   }
   Estimate est;
@@ -295,13 +302,11 @@ Estimate mlir::phaze::cost::estimate(const ChipSpec &chip, const OpWork &w,
   est.computeS = cycles / chip.clockHz;
   int64_t elemBytes = std::max<int64_t>(1, chip.macBits / 8);
   int64_t footprint = w.bytesRead + w.bytesWritten;
-  est.offChipBytes =
-      tiledTraffic(macs, footprint, w.bytesWritten, chip.global.capacityBytes,
-                   elemBytes) +
-      2 * transform;
-  est.globalBytes =
-      tiledTraffic(macs, footprint, w.bytesWritten,
-                   chip.tensorLocal.capacityBytes * u, elemBytes);
+  est.offChipBytes = tiledTraffic(macs, footprint, w.bytesWritten,
+                                  chip.global.capacityBytes, elemBytes) +
+                     2 * transform;
+  est.globalBytes = tiledTraffic(macs, footprint, w.bytesWritten,
+                                 chip.tensorLocal.capacityBytes * u, elemBytes);
   // Weight-stationary reuse inside the unit: each call streams its input
   // block (batch x in) from the local buffer; a weight block (in x out) is
   // loaded once and reused by the calls that differ only in dimensions the
@@ -323,19 +328,19 @@ Estimate mlir::phaze::cost::estimate(const ChipSpec &chip, const OpWork &w,
     }
   }
   int64_t weightLoads = ceilDiv(calls, std::max<int64_t>(reuse, 1));
-  int64_t localBytes = (calls * in.batch * in.in +
-                        weightLoads * in.in * in.out) *
-                       elemBytes;
+  int64_t localBytes =
+      (calls * in.batch * in.in + weightLoads * in.in * in.out) * elemBytes;
   est.localS = localBytes / (u * chip.tensorLocal.bandwidthBytesPerS);
   est.globalS = est.globalBytes / chip.global.bandwidthBytesPerS;
   est.offChipS = est.offChipBytes / chip.offChip.bandwidthBytesPerS;
   finish(est);
   est.utilization = static_cast<double>(macs) /
                     (est.latencyS * chip.clockHz * u * in.macsPerCall());
-  est.energyJ = static_cast<double>(macs) * macEnergy(chip.energy, chip.macBits) +
-                localBytes * chip.energy.localByteJ +
-                est.globalBytes * chip.energy.globalByteJ +
-                est.offChipBytes * chip.energy.offChipByteJ;
+  est.energyJ =
+      static_cast<double>(macs) * macEnergy(chip.energy, chip.macBits) +
+      localBytes * chip.energy.localByteJ +
+      est.globalBytes * chip.energy.globalByteJ +
+      est.offChipBytes * chip.energy.offChipByteJ;
   return est;
 }
 

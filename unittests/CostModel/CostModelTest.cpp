@@ -121,8 +121,8 @@ TEST(CostModel, RingAllReduce) {
               2.0 * 7 / 8 * 1e9 / 100e9 + 14e-6, 1e-15);
   EXPECT_EQ(ringAllReduceS(1000, 1, link), 0.0);
   // (g - 1) / g * bytes / bandwidth + (g - 1) * latency
-  EXPECT_NEAR(ringAllGatherS(800000000, 4, link),
-              0.75 * 8e8 / 100e9 + 3e-6, 1e-15);
+  EXPECT_NEAR(ringAllGatherS(800000000, 4, link), 0.75 * 8e8 / 100e9 + 3e-6,
+              1e-15);
   EXPECT_NEAR(ringReduceScatterS(800000000, 4, link),
               ringAllGatherS(800000000, 4, link), 1e-18);
 }
@@ -160,6 +160,30 @@ TEST(CostModel, CacheIsSharedAndThreadSafe) {
     EXPECT_DOUBLE_EQ(l, latency[0]);
   EXPECT_EQ(cache.size(), 1u);
   EXPECT_GE(cache.hits(), 8u * 50 - 8);
+}
+
+/// The cache key covers every field an estimate depends on: a chip that
+/// differs only in its energy table or intrinsic timing, or work that
+/// differs only in element size, is a miss and gets its own estimate.
+TEST(CostModel, CacheKeyCoversEveryField) {
+  ChipSpec a = chip(2, 16, 16, 1);
+  ChipSpec b = a;
+  b.energy.mac16J *= 2;
+  EXPECT_NE(a.key(), b.key());
+  ChipSpec c = a;
+  c.intrinsic.cyclesPerCall = 1.0 + 1e-12;
+  EXPECT_NE(a.key(), c.key());
+  OpWork w1 = gemmWork(64, 64, 64);
+  OpWork w2 = w1;
+  w2.op.elementBytes = 4;
+  EXPECT_NE(w1.key(), w2.key());
+
+  EstimateCache cache;
+  Estimate ea = cache.get(a, a.key(), w1, 0);
+  Estimate eb = cache.get(b, b.key(), w1, 0);
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_DOUBLE_EQ(eb.energyJ, estimate(b, w1, 0).energyJ);
+  EXPECT_GT(eb.energyJ, ea.energyJ);
 }
 
 } // namespace
