@@ -108,6 +108,22 @@ public:
   /// (tensor.empty, fills of it, hoisted conditions): frontends hoist and
   /// share such values across layers, so they match by structure, not by
   /// position.
+  /// The values `def` uses that are defined outside it: its operands and
+  /// the values its regions capture.
+  static SmallVector<Value> usedFromOutside(Operation *def) {
+    llvm::SetVector<Value> used;
+    def->walk([&](Operation *inner) {
+      for (Value o : inner->getOperands()) {
+        Operation *scope = o.getDefiningOp();
+        if (auto arg = dyn_cast<BlockArgument>(o))
+          scope = arg.getOwner()->getParentOp();
+        if (inner == def || !scope || !def->isAncestor(scope))
+          used.insert(o);
+      }
+    });
+    return used.takeVector();
+  }
+
   bool isInvariant(Value v) const {
     Operation *def = v.getDefiningOp();
     if (!def || def->getBlock() != &block)
@@ -117,7 +133,7 @@ public:
       return it->second;
     bool result = def->hasTrait<OpTrait::ConstantLike>() ||
                   (isMemoryEffectFree(def) &&
-                   llvm::all_of(def->getOperands(),
+                   llvm::all_of(usedFromOutside(def),
                                 [&](Value o) { return isInvariant(o); }));
     invariant[def] = result;
     return result;
@@ -451,7 +467,7 @@ struct PhazeOutlineLayersPass
       if (map.contains(v))
         return;
       Operation *def = v.getDefiningOp();
-      for (Value o : def->getOperands())
+      for (Value o : BlockView::usedFromOutside(def))
         cloneInvariant(o);
       b.clone(*def, map);
     };

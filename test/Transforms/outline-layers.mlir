@@ -116,3 +116,37 @@ func.func @negative_two_blocks(%c: i1, %x: tensor<4xf32>) -> tensor<4xf32> {
 ^b:
   return %x : tensor<4xf32>
 }
+
+// -----
+
+// A mask computed by a region that captures a function argument (%s) is not
+// invariant: it is not cloned into the layer (which would leave %s
+// undefined there) but stays a value the layer takes.
+#cm = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func private @captured_scale_layer0(
+// CHECK-SAME:      %[[S:[^:]+]]: f32
+// CHECK:           arith.mulf %{{.*}}, %[[S]] : f32
+// CHECK-LABEL: func.func @captured_scale(
+func.func @captured_scale(%x: tensor<4x4xf32>, %s: f32) -> tensor<4x4xf32> {
+  %cst = arith.constant dense<1.0> : tensor<4x4xf32>
+  %e0 = tensor.empty() : tensor<4x4xf32>
+  %m = linalg.generic {indexing_maps = [#cm, #cm], iterator_types = ["parallel", "parallel"]} ins(%cst : tensor<4x4xf32>) outs(%e0 : tensor<4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %q = arith.mulf %in, %s : f32
+    linalg.yield %q : f32
+  } -> tensor<4x4xf32>
+  %z = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<0.5> : tensor<4x4xf32>
+  %e1 = tensor.empty() : tensor<4x4xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%e1 : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %a1 = linalg.matmul ins(%x, %w1 : tensor<4x4xf32>, tensor<4x4xf32>) outs(%f1 : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %g1 = tensor.empty() : tensor<4x4xf32>
+  %b1 = linalg.add ins(%a1, %m : tensor<4x4xf32>, tensor<4x4xf32>) outs(%g1 : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %w2 = arith.constant dense<0.25> : tensor<4x4xf32>
+  %e2 = tensor.empty() : tensor<4x4xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%e2 : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %a2 = linalg.matmul ins(%b1, %w2 : tensor<4x4xf32>, tensor<4x4xf32>) outs(%f2 : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %g2 = tensor.empty() : tensor<4x4xf32>
+  %b2 = linalg.add ins(%a2, %m : tensor<4x4xf32>, tensor<4x4xf32>) outs(%g2 : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %b2 : tensor<4x4xf32>
+}
