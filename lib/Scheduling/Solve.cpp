@@ -66,8 +66,8 @@ bool violatedSet(const Problem &p, const Schedule &s, Cut &cut) {
 
 } // namespace
 
-SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
-                                              const SolveOptions &options) {
+/// Solves `p`, whose latencies are of order 1 to 1000 (see solveSchedule).
+static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   SolveResult r;
   std::string error;
   if (!p.check(error)) {
@@ -232,5 +232,36 @@ SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
     return r;
   }
   r.message = "too many rounds of unit cuts";
+  return r;
+}
+
+SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
+                                              const SolveOptions &options) {
+  std::string error;
+  if (!p.check(error)) {
+    SolveResult r;
+    r.message = error;
+    return r;
+  }
+  // CBC's tolerances are absolute (1e-7 and up): latencies of microseconds
+  // would sit at the tolerance. Solve in a time unit that puts the list
+  // schedule's makespan at 1000, and convert back.
+  double ub = listSchedule(p).makespan;
+  double scale = ub > 0 ? 1000.0 / ub : 1.0;
+  Problem q = p;
+  for (Task &t : q.tasks) {
+    t.single *= scale;
+    t.parallel *= scale;
+  }
+  SolveResult r = solveScaled(q, options);
+  for (double &st : r.schedule.start)
+    st /= scale;
+  r.schedule.makespan /= scale;
+  r.lowerBound /= scale;
+  if (r.status != SolveResult::Status::Error &&
+      !verify(p, r.schedule, error, 1e-6)) {
+    r.status = SolveResult::Status::Error;
+    r.message = "schedule fails verification after rescaling: " + error;
+  }
   return r;
 }

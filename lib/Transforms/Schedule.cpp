@@ -96,6 +96,19 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
     }
     if (!(est.getLatencyS() > 0))
       continue;
+    if (an->attr.getOpClass() != OpClass::Collective && est.getUnits() < 1) {
+      op->emitError() << "phaze-schedule: the chip has no unit of this op's "
+                         "kind (units = "
+                      << est.getUnits() << ")";
+      missing = true;
+      continue;
+    }
+    if (!(est.getParallelLatencyS() > 0)) {
+      op->emitError() << "phaze-schedule: parallel_latency_s must be "
+                         "positive when latency_s is";
+      missing = true;
+      continue;
+    }
     sched::Task t;
     t.name = op->getName().getStringRef().str();
     t.single = est.getLatencyS();
@@ -197,17 +210,18 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
   for (int i = 0; i < static_cast<int>(ops.size()); ++i)
     order.push_back({r.schedule.start[i], i});
   llvm::sort(order);
-  std::vector<double> tensorFree(p.tensorUnits, 0), vectorFree(p.vectorUnits, 0);
+  std::vector<double> tensorFree(p.tensorUnits, 0),
+      vectorFree(p.vectorUnits, 0);
   for (auto [s, i] : order) {
     const sched::Task &t = p.tasks[i];
     bool par = r.schedule.parallel[i];
     double d = r.schedule.duration(p, i);
-    int64_t units = t.kind == sched::UnitKind::None
-                        ? 0
-                        : (par ? (t.kind == sched::UnitKind::Tensor
-                                      ? p.tensorUnits
-                                      : p.vectorUnits)
-                               : 1);
+    int64_t units =
+        t.kind == sched::UnitKind::None
+            ? 0
+            : (par ? (t.kind == sched::UnitKind::Tensor ? p.tensorUnits
+                                                        : p.vectorUnits)
+                   : 1);
     ops[i]->setAttr(ScheduleAttr::getAttrName(),
                     ScheduleAttr::get(ctx, s, d, par, units));
     std::vector<double> &free =
@@ -218,25 +232,26 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
     } else if (par) {
       for (size_t u = 0; u < free.size(); ++u) {
         free[u] = s + d;
-        rows.push_back((t.kind == sched::UnitKind::Tensor ? "tensor " : "vector ") +
-                       std::to_string(u));
+        rows.push_back(
+            (t.kind == sched::UnitKind::Tensor ? "tensor " : "vector ") +
+            std::to_string(u));
       }
     } else {
       size_t u = 0;
       while (u + 1 < free.size() && free[u] > s + 1e-12 * (1 + s))
         ++u;
       free[u] = s + d;
-      rows.push_back((t.kind == sched::UnitKind::Tensor ? "tensor " : "vector ") +
-                     std::to_string(u));
+      rows.push_back(
+          (t.kind == sched::UnitKind::Tensor ? "tensor " : "vector ") +
+          std::to_string(u));
     }
     for (const std::string &row : rows)
-      trace.push_back(llvm::json::Object{
-          {"name", t.name},
-          {"ph", "X"},
-          {"ts", s * 1e6},
-          {"dur", d * 1e6},
-          {"pid", fn.getName()},
-          {"tid", row}});
+      trace.push_back(llvm::json::Object{{"name", t.name},
+                                         {"ph", "X"},
+                                         {"ts", s * 1e6},
+                                         {"dur", d * 1e6},
+                                         {"pid", fn.getName()},
+                                         {"tid", row}});
   }
   fn->setAttr(MakespanAttr::getAttrName(),
               MakespanAttr::get(ctx, r.schedule.makespan, r.lowerBound,
@@ -259,8 +274,8 @@ void PhazeSchedulePass::runOnOperation() {
     if (failed(scheduleFunction(fn, trace)))
       failedAny = true;
   }
-  if (failedAny)
-    return signalPassFailure();
+  // The trace holds every function that was scheduled, even when another
+  // one failed: finished work is not lost.
   if (!traceFile.empty()) {
     std::string error;
     auto out = openOutputFile(traceFile, &error);
@@ -268,13 +283,16 @@ void PhazeSchedulePass::runOnOperation() {
       module.emitError() << "phaze-schedule: " << error;
       return signalPassFailure();
     }
-    out->os() << llvm::formatv("{0:2}",
-                               llvm::json::Value(llvm::json::Object{
-                                   {"traceEvents", std::move(trace)},
-                                   {"displayTimeUnit", "ns"}}))
-              << "\n";
+    // One event per line: valid JSON that diffs and greps well.
+    llvm::raw_ostream &os = out->os();
+    os << "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [";
+    for (auto [i, event] : llvm::enumerate(trace))
+      os << (i ? ",\n" : "\n") << "  " << llvm::formatv("{0}", event);
+    os << "\n]}\n";
     out->keep();
   }
+  if (failedAny)
+    return signalPassFailure();
 }
 
 } // namespace
