@@ -120,6 +120,30 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
       t.push_back({T, -1});
       m.addConstraint(t, -solver::kInfinity, -p.tasks[i].single);
     }
+    // Energetic bounds, one per unit kind: intra-op-parallel tasks run
+    // alone, so T >= sum_i y_i parallel_i + sum_{i of the kind} (1 - y_i)
+    // single_i / R. Valid for every schedule; they tighten the relaxation.
+    for (auto [uses, units] :
+         {std::pair<bool (*)(UnitKind), int64_t>{usesTensor, p.tensorUnits},
+          std::pair<bool (*)(UnitKind), int64_t>{usesVector, p.vectorUnits}}) {
+      if (units <= 0)
+        continue;
+      std::vector<solver::Term> t{{T, 1}};
+      double rhs = 0;
+      bool any = false;
+      for (int i = 0; i < n; ++i) {
+        double coef = -p.tasks[i].parallel;
+        if (uses(p.tasks[i].kind)) {
+          double share = p.tasks[i].single / static_cast<double>(units);
+          coef += share;
+          rhs += share;
+          any = true;
+        }
+        t.push_back({Y[i], coef});
+      }
+      if (any)
+        m.addConstraint(t, rhs, solver::kInfinity);
+    }
     for (auto [a, b] : p.edges) {
       // S_b >= S_a + p_a
       std::vector<solver::Term> t = duration(a);
