@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Benchmark: phaze-schedule on every unique layer of the model zoo.
+
+For each model (and tensor-parallel width), runs the workload pipeline with
+estimates on a hardware file, then phaze-schedule with a per-function time
+limit, and reads each function's #phaze.makespan: how many were proven
+optimal, the largest gap of the others, the slowest solve, and the total.
+Prints one row per model and a total; with --runs N, solve times are the
+median over N runs.
+
+Usage: scripts/bench_schedule.py [--build build] [--hardware hardware/phaze.mlir]
+                                 [--time-limit 1] [--runs 3] [--models ...]
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+MAKESPAN = re.compile(
+    r"func\.func (?:private )?@(\w+)\(.*?phaze\.makespan = #phaze\.makespan<"
+    r"makespan_s = ([^,]+), lower_bound_s = ([^,]+), (optimal = true, )?"
+    r"tasks = (\d+), solve_s = ([^>]+)>")
+
+DEFAULT = ["gpt3-175b:1", "gpt3-175b:2", "gpt3-175b:4", "gpt3-175b:8",
+           "bert-large:1", "llama2-7b:1"]
+
+
+def run_once(a, opt, model, t):
+    pipe = ("--phaze-workload-pipeline=hardware=%s t=%d" % (a.hardware, t))
+    sched = "--phaze-schedule=time-limit=%g" % a.time_limit
+    r = subprocess.run([opt, model, pipe, sched], capture_output=True,
+                       text=True)
+    if r.returncode != 0:
+        sys.exit("phaze-opt failed on %s:\n%s" % (model, r.stderr[-2000:]))
+    rows = []
+    for m in MAKESPAN.finditer(r.stdout):
+        name, ms, lb, opt_, tasks, solve = m.groups()
+        rows.append((name, float(ms), float(lb), bool(opt_), int(tasks),
+                     float(solve)))
+    return rows
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    p = argparse.ArgumentParser()
+    p.add_argument("--build", default=os.path.join(root, "build"))
+    p.add_argument("--hardware",
+                   default=os.path.join(root, "hardware", "phaze.mlir"))
+    p.add_argument("--time-limit", type=float, default=1.0)
+    p.add_argument("--runs", type=int, default=1)
+    p.add_argument("--models", nargs="*", default=DEFAULT,
+                   help="model[:t] names from phaze-models --list")
+    a = p.parse_args()
+    opt = os.path.join(a.build, "bin", "phaze-opt")
+    tmp = tempfile.mkdtemp()
+    print("%-16s %6s %6s %8s %10s %10s %10s" %
+          ("model", "funcs", "tasks", "optimal", "max gap", "max solve",
+           "sum solve"))
+    total_f = total_o = 0
+    total_s = 0.0
+    for spec in a.models:
+        name, _, t = spec.partition(":")
+        t = int(t or 1)
+        model = os.path.join(tmp, name + ".mlir")
+        if not os.path.exists(model):
+            subprocess.run([os.path.join(a.build, "bin", "phaze-models"),
+                            name, "-o", model], check=True)
+        runs = [run_once(a, opt, model, t) for _ in range(a.runs)]
+        rows = runs[0]
+        solve = [statistics.median(r[i][5] for r in runs)
+                 for i in range(len(rows))]
+        gaps = [(r[1] - r[2]) / r[1] for r in rows if not r[3] and r[1] > 0]
+        n_opt = sum(1 for r in rows if r[3])
+        print("%-16s %6d %6d %8s %9.1f%% %9.3fs %9.3fs" %
+              ("%s t=%d" % (name, t), len(rows), max(r[4] for r in rows),
+               "%d/%d" % (n_opt, len(rows)), 100 * max(gaps or [0]),
+               max(solve), sum(solve)))
+        total_f += len(rows)
+        total_o += n_opt
+        total_s += sum(solve)
+    print("%-16s %6d %6s %8s %10s %10s %9.3fs" %
+          ("total", total_f, "", "%d/%d" % (total_o, total_f), "", "",
+           total_s))
+
+
+if __name__ == "__main__":
+    main()
