@@ -82,8 +82,9 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
   CbcModel cbc(lp);
   cbc.setLogLevel(options.logLevel);
   cbc.messageHandler()->setLogLevel(options.logLevel);
-  if (!options.initialSolution.empty() &&
-      static_cast<int>(options.initialSolution.size()) == n) {
+  bool haveStart = !options.initialSolution.empty() &&
+                   static_cast<int>(options.initialSolution.size()) == n;
+  if (haveStart) {
     double startObj = 0;
     for (int j = 0; j < n; ++j)
       startObj += obj[j] * options.initialSolution[j];
@@ -134,6 +135,17 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
   cbc.setLogLevel(options.logLevel);
   cbc.initialSolve();
   if (cbc.solver()->isProvenPrimalInfeasible()) {
+    // With a starting solution, CBC cuts the relaxation off at its
+    // objective: an "infeasible" relaxation then proves that no better
+    // solution exists, and the starting one is optimal.
+    std::string why;
+    if (haveStart && model.verify(options.initialSolution, 1e-6, why)) {
+      result.status = MilpStatus::Optimal;
+      result.values = options.initialSolution;
+      result.objective = model.evaluate(result.values);
+      result.bestBound = result.objective;
+      return result;
+    }
     result.status = MilpStatus::Infeasible;
     result.message = "the linear relaxation is infeasible";
     return result;

@@ -162,6 +162,24 @@ TEST(Milp, InitialSolutionIsAccepted) {
   EXPECT_NEAR(r.objective, bruteForce(k), 1e-6);
 }
 
+/// An optimal starting solution comes back as optimal with the brute-force
+/// objective. (The case where CBC cuts the root relaxation off at the
+/// start's objective is exercised by SolveSchedule.MatchesBruteForce.)
+TEST(Milp, OptimalInitialSolutionIsProvenOptimal) {
+  for (int seed = 0; seed < 20; ++seed) {
+    Knapsack k = randomKnapsack(seed, 8);
+    MilpModel m = knapsackModel(k);
+    MilpResult first = solveWithCbc(m);
+    ASSERT_EQ(first.status, MilpStatus::Optimal);
+    MilpOptions opts;
+    opts.initialSolution = first.values;
+    MilpResult r = solveWithCbc(m, opts);
+    ASSERT_EQ(r.status, MilpStatus::Optimal)
+        << "seed " << seed << ": " << r.message;
+    EXPECT_NEAR(r.objective, bruteForce(k), 1e-6);
+  }
+}
+
 TEST(Milp, ConcurrentSolvesShareNothing) {
   std::vector<Knapsack> ks;
   for (unsigned s = 20; s < 28; ++s)
