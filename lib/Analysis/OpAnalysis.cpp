@@ -50,7 +50,12 @@ FailureOr<int64_t> valueBytes(Type type) {
     std::optional<int64_t> e = elementBytes(shaped.getElementType());
     if (!e)
       return failure();
-    return shaped.getNumElements() * *e;
+    // Checked: a shape whose byte count overflows 64 bits is not analysable.
+    int64_t bytes = *e;
+    for (int64_t d : shaped.getShape())
+      if (llvm::MulOverflow(bytes, d, bytes))
+        return failure();
+    return bytes;
   }
   std::optional<int64_t> e = elementBytes(type);
   if (!e)
@@ -183,18 +188,20 @@ OpAnalysisResult analyzeLinalg(linalg::LinalgOp op) {
   for (OpOperand *in : op.getDpsInputOperands()) {
     FailureOr<int64_t> b = valueBytes(in->get().getType());
     if (failed(b))
-      return unknown(ctx, "an operand has a dynamic shape or unsized "
-                          "element type");
-    bytesRead += *b;
+      return unknown(ctx, "an operand has a dynamic shape, an unsized "
+                          "element type or over 2^63 bytes");
+    if (llvm::AddOverflow(bytesRead, *b, bytesRead))
+      return unknown(ctx, "bytes read overflow 64 bits");
   }
   for (OpOperand &init : op.getDpsInitsMutable()) {
     FailureOr<int64_t> b = valueBytes(init.get().getType());
     if (failed(b))
-      return unknown(ctx, "an output has a dynamic shape or unsized element "
-                          "type");
-    bytesWritten += *b;
-    if (op.payloadUsesValueFromOperand(&init))
-      bytesRead += *b;
+      return unknown(ctx, "an output has a dynamic shape, an unsized "
+                          "element type or over 2^63 bytes");
+    if (llvm::AddOverflow(bytesWritten, *b, bytesWritten) ||
+        (op.payloadUsesValueFromOperand(&init) &&
+         llvm::AddOverflow(bytesRead, *b, bytesRead)))
+      return unknown(ctx, "bytes overflow 64 bits");
   }
 
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
@@ -286,9 +293,8 @@ std::optional<OpAnalysisResult> analyzeOther(Operation *op) {
       if (!isTensorLike(t))
         continue;
       FailureOr<int64_t> b = valueBytes(t);
-      if (failed(b))
+      if (failed(b) || llvm::AddOverflow(sum, *b, sum))
         return failure();
-      sum += *b;
     }
     return success();
   };
@@ -300,8 +306,8 @@ std::optional<OpAnalysisResult> analyzeOther(Operation *op) {
     return make(OpClass::Free, OpPattern::Constant, 0, 0);
   int64_t resultBytes = 0;
   if (failed(bytesOf(op->getResultTypes(), resultBytes)))
-    return unknown(ctx, "a result has a dynamic shape or unsized element "
-                        "type");
+    return unknown(ctx, "a result has a dynamic shape, an unsized element "
+                        "type or over 2^63 bytes");
 
   return llvm::TypeSwitch<Operation *, std::optional<OpAnalysisResult>>(op)
       .Case<AllReduceOp>([&](AllReduceOp ar) {

@@ -105,3 +105,19 @@ func.func @negative_unknown(%a: tensor<?x16xf32>, %b: tensor<16x8xf32>, %c: tens
   %1 = tosa.abs %t : (tensor<4xf32>) -> tensor<4xf32>
   return %0, %1 : tensor<?x8xf32>, tensor<4xf32>
 }
+
+// -----
+
+// 2^31 x 2^30 = 2^61 points fit in 64 bits, but 2^61 f32 elements are 2^63
+// bytes, which do not: counted as unknown, not wrapped around.
+#big = affine_map<(d0, d1) -> (d0, d1)>
+func.func @bytes_overflow(%x: tensor<2147483648x1073741824xf32>, %y: tensor<2147483648x1073741824xf32>) -> tensor<2147483648x1073741824xf32> {
+  // expected-warning@+1 {{phaze-analyze-ops: counted as unknown: an operand has a dynamic shape, an unsized element type or over 2^63 bytes}}
+  %r = linalg.generic {indexing_maps = [#big, #big], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<2147483648x1073741824xf32>) outs(%y : tensor<2147483648x1073741824xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<2147483648x1073741824xf32>
+  return %r : tensor<2147483648x1073741824xf32>
+}
