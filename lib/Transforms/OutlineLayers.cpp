@@ -573,8 +573,14 @@ struct PhazeOutlineLayersPass
       return success();
     }
     Block &block = fn.getBody().front();
-    sinkInvariants(block);
     SymbolTable symbols(getOperation());
+    // A function that already calls layers was outlined before: leave it
+    // as it is, so that running the pass twice changes nothing.
+    for (auto call : block.getOps<func::CallOp>())
+      if (auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
+          callee && callee->hasAttr(LayerAttr::getAttrName()))
+        return success();
+    sinkInvariants(block);
     llvm::DenseSet<Operation *> barriers;
     while (true) {
       BlockView view(block, barriers);
@@ -642,7 +648,12 @@ struct PhazeOutlineLayersPass
       auto old = cast<LayerAttr>(callee->getAttr(LayerAttr::getAttrName()));
       callee->setAttr(LayerAttr::getAttrName(),
                       LayerAttr::get(&getContext(), index, old.getRepeats()));
-      std::string name = (fn.getName() + "_layer" + Twine(index)).str();
+      std::string base = (fn.getName() + "_layer" + Twine(index)).str();
+      std::string name = base;
+      // Never rename onto another symbol (a user's function of that name).
+      for (int k = 1; symbols.lookup(name) && symbols.lookup(name) != callee;
+           ++k)
+        name = base + "_" + std::to_string(k);
       callee->moveBefore(fn);
       if (failed(symbols.rename(callee, name)))
         return fn.emitError() << "phaze-outline-layers: cannot name @" << name;
