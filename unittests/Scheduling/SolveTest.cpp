@@ -25,22 +25,18 @@ using namespace mlir::phaze::sched;
 
 namespace {
 
-/// Earliest-start placement of tasks in `order` with fixed `modes`.
-double serialSgs(const Problem &p, const std::vector<int> &order,
-                 const std::vector<bool> &modes) {
-  int n = p.tasks.size();
-  Schedule s;
-  s.start.assign(n, 0);
-  s.parallel = modes;
-  std::vector<int> placed;
+/// The earliest start of task `i` (mode s.parallel[i]) after its
+/// predecessors, given the tasks already `placed` in `s`.
+double placeOne(const Problem &p, const Schedule &s,
+                const std::vector<int> &placed, int i) {
+  const std::vector<bool> &modes = s.parallel;
   auto usesT = [](UnitKind k) {
     return k == UnitKind::Tensor || k == UnitKind::Fused;
   };
   auto usesV = [](UnitKind k) {
     return k == UnitKind::Vector || k == UnitKind::Fused;
   };
-  double makespan = 0;
-  for (int i : order) {
+  {
     double ready = 0;
     for (auto [a, b] : p.edges)
       if (b == i)
@@ -70,15 +66,75 @@ double serialSgs(const Problem &p, const std::vector<int> &order,
                           (usesV(p.tasks[i].kind) && vu >= p.vectorUnits)))
           ok = false;
       }
-      if (ok) {
-        s.start[i] = t0;
-        break;
-      }
+      if (ok)
+        return t0;
     }
+  }
+  return 1e300; // unreachable: the last candidate is after every task
+}
+
+/// Earliest-start placement of tasks in `order` with fixed `modes`.
+double serialSgs(const Problem &p, const std::vector<int> &order,
+                 const std::vector<bool> &modes) {
+  Schedule s;
+  s.start.assign(p.tasks.size(), 0);
+  s.parallel = modes;
+  std::vector<int> placed;
+  double makespan = 0;
+  for (int i : order) {
+    s.start[i] = placeOne(p, s, placed, i);
     placed.push_back(i);
-    makespan = std::max(makespan, s.start[i] + d);
+    makespan = std::max(makespan, s.start[i] + s.duration(p, i));
   }
   return makespan;
+}
+
+/// The same enumeration (every dependence-respecting order, every mode,
+/// serial schedule generation) as a depth-first search that extends
+/// topological prefixes only and prunes prefixes no shorter than the best
+/// complete schedule: fast enough for 10 tasks.
+double bruteForceDfs(const Problem &p) {
+  int n = p.tasks.size();
+  std::vector<std::vector<int>> succ(n);
+  std::vector<int> preds(n, 0);
+  for (auto [a, b] : p.edges) {
+    succ[a].push_back(b);
+    ++preds[b];
+  }
+  Schedule s;
+  s.start.assign(n, 0);
+  s.parallel.assign(n, false);
+  std::vector<int> placed;
+  std::vector<bool> done(n, false);
+  double best = 1e300;
+  std::function<void(double)> dfs = [&](double makespan) {
+    if (makespan >= best)
+      return;
+    if (static_cast<int>(placed.size()) == n) {
+      best = makespan;
+      return;
+    }
+    for (int i = 0; i < n; ++i) {
+      if (done[i] || preds[i] > 0)
+        continue;
+      for (bool mode : {false, true}) {
+        s.parallel[i] = mode;
+        s.start[i] = placeOne(p, s, placed, i);
+        placed.push_back(i);
+        done[i] = true;
+        for (int b : succ[i])
+          --preds[b];
+        dfs(std::max(makespan, s.start[i] + s.duration(p, i)));
+        for (int b : succ[i])
+          ++preds[b];
+        done[i] = false;
+        placed.pop_back();
+      }
+      s.parallel[i] = false;
+    }
+  };
+  dfs(0);
+  return best;
 }
 
 double bruteForce(const Problem &p) {
@@ -132,6 +188,45 @@ TEST(SolveSchedule, MatchesBruteForceOnRandomDags) {
     ASSERT_TRUE(verify(p, r.schedule, error, 1e-7)) << error;
     EXPECT_NEAR(r.schedule.makespan, bruteForce(p), 1e-6) << "trial " << trial;
     EXPECT_LE(r.gap(), 1e-9);
+  }
+}
+
+/// The pruned search agrees with the plain enumeration on small problems,
+/// then checks the MILP on random DAGs of 7 to 10 tasks.
+TEST(SolveSchedule, MatchesBruteForceUpToTenTasks) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> lat(1, 9), units(1, 3), kind(0, 2);
+  std::bernoulli_distribution edge(0.3);
+  auto randomProblem = [&](int n) {
+    Problem p;
+    p.tensorUnits = units(rng);
+    p.vectorUnits = units(rng);
+    for (int i = 0; i < n; ++i) {
+      Task t;
+      t.kind = static_cast<UnitKind>(kind(rng));
+      t.single = lat(rng);
+      t.parallel = std::max(1, lat(rng) / 2);
+      p.tasks.push_back(t);
+    }
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j)
+        if (edge(rng))
+          p.edges.push_back({i, j});
+    return p;
+  };
+  for (int trial = 0; trial < 10; ++trial) {
+    Problem p = randomProblem(3 + trial % 4);
+    EXPECT_NEAR(bruteForceDfs(p), bruteForce(p), 1e-9) << "trial " << trial;
+  }
+  for (int trial = 0; trial < 8; ++trial) {
+    Problem p = randomProblem(7 + trial % 4); // 7..10 tasks
+    SolveResult r = solveSchedule(p);
+    ASSERT_EQ(r.status, SolveResult::Status::Optimal)
+        << "trial " << trial << ": " << r.message;
+    std::string error;
+    ASSERT_TRUE(verify(p, r.schedule, error, 1e-7)) << error;
+    EXPECT_NEAR(r.schedule.makespan, bruteForceDfs(p), 1e-6)
+        << "trial " << trial;
   }
 }
 
