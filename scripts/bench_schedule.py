@@ -8,8 +8,12 @@ optimal, the largest gap of the others, the slowest solve, and the total.
 Prints one row per model and a total; with --runs N, solve times are the
 median over N runs.
 
+Runs on the hardware file's chip with its unit counts replaced (default:
+8 tensor + 2 vector units, PHAZE's TPUv4-like chip, and 64 + 16).
+
 Usage: scripts/bench_schedule.py [--build build] [--hardware hardware/phaze.mlir]
                                  [--time-limit 1] [--runs 3] [--models ...]
+                                 [--chips 8x2 64x16]
 """
 
 import argparse
@@ -26,11 +30,26 @@ MAKESPAN = re.compile(
     r"tasks = (\d+), solve_s = ([^>]+)>")
 
 DEFAULT = ["gpt3-175b:1", "gpt3-175b:2", "gpt3-175b:4", "gpt3-175b:8",
-           "bert-large:1", "llama2-7b:1"]
+           "bert-large:1", "llama2-7b:1", "resnet50:1"]
+# torchvision ResNet-50 as torch-mlir exported it (../shared/data).
+RESNET50 = os.path.join("models", "torchvision-linalg", "resnet50.mlir")
 
 
-def run_once(a, opt, model, t):
-    pipe = ("--phaze-workload-pipeline=hardware=%s t=%d" % (a.hardware, t))
+def chip_variant(hardware, tensors, vectors, tmp):
+    """A copy of `hardware` whose first chip has the given unit counts."""
+    text = open(hardware).read()
+    text = re.sub(r"tensor = <count = \d+", "tensor = <count = %d" % tensors,
+                  text, count=1)
+    text = re.sub(r"vector = <count = \d+", "vector = <count = %d" % vectors,
+                  text, count=1)
+    path = os.path.join(tmp, "chip_%dt_%dv.mlir" % (tensors, vectors))
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def run_once(a, opt, model, t, hardware):
+    pipe = ("--phaze-workload-pipeline=hardware=%s t=%d" % (hardware, t))
     sched = "--phaze-schedule=time-limit=%g" % a.time_limit
     r = subprocess.run([opt, model, pipe, sched], capture_output=True,
                        text=True)
@@ -53,7 +72,13 @@ def main():
     p.add_argument("--time-limit", type=float, default=1.0)
     p.add_argument("--runs", type=int, default=1)
     p.add_argument("--models", nargs="*", default=DEFAULT,
-                   help="model[:t] names from phaze-models --list")
+                   help="model[:t] names from phaze-models --list, or "
+                        "resnet50 (from ../shared/data)")
+    p.add_argument("--shared-data",
+                   default=os.path.join(os.path.dirname(root), "shared",
+                                        "data"))
+    p.add_argument("--chips", nargs="*", default=["8x2", "64x16"],
+                   help="tensor x vector unit counts of the hardware's chip")
     a = p.parse_args()
     opt = os.path.join(a.build, "bin", "phaze-opt")
     tmp = tempfile.mkdtemp()
@@ -62,26 +87,36 @@ def main():
            "sum solve"))
     total_f = total_o = 0
     total_s = 0.0
-    for spec in a.models:
-        name, _, t = spec.partition(":")
-        t = int(t or 1)
-        model = os.path.join(tmp, name + ".mlir")
-        if not os.path.exists(model):
-            subprocess.run([os.path.join(a.build, "bin", "phaze-models"),
-                            name, "-o", model], check=True)
-        runs = [run_once(a, opt, model, t) for _ in range(a.runs)]
-        rows = runs[0]
-        solve = [statistics.median(r[i][5] for r in runs)
-                 for i in range(len(rows))]
-        gaps = [(r[1] - r[2]) / r[1] for r in rows if not r[3] and r[1] > 0]
-        n_opt = sum(1 for r in rows if r[3])
-        print("%-16s %6d %6d %8s %9.1f%% %9.3fs %9.3fs" %
-              ("%s t=%d" % (name, t), len(rows), max(r[4] for r in rows),
-               "%d/%d" % (n_opt, len(rows)), 100 * max(gaps or [0]),
-               max(solve), sum(solve)))
-        total_f += len(rows)
-        total_o += n_opt
-        total_s += sum(solve)
+    for chip in a.chips:
+        tu, vu = (int(x) for x in chip.split("x"))
+        hardware = chip_variant(a.hardware, tu, vu, tmp)
+        print("-- %d tensor units, %d vector units" % (tu, vu))
+        for spec in a.models:
+            name, _, t = spec.partition(":")
+            t = int(t or 1)
+            model = os.path.join(tmp, name + ".mlir")
+            if name == "resnet50":
+                model = os.path.join(a.shared_data, RESNET50)
+                if not os.path.exists(model):
+                    print("%-16s skipped: %s not found" % (name, model))
+                    continue
+            elif not os.path.exists(model):
+                subprocess.run([os.path.join(a.build, "bin", "phaze-models"),
+                                name, "-o", model], check=True)
+            runs = [run_once(a, opt, model, t, hardware)
+                    for _ in range(a.runs)]
+            rows = runs[0]
+            solve = [statistics.median(r[i][5] for r in runs)
+                     for i in range(len(rows))]
+            gaps = [(r[1] - r[2]) / r[1] for r in rows if not r[3] and r[1] > 0]
+            n_opt = sum(1 for r in rows if r[3])
+            print("%-16s %6d %6d %8s %9.1f%% %9.3fs %9.3fs" %
+                  ("%s t=%d" % (name, t), len(rows), max(r[4] for r in rows),
+                   "%d/%d" % (n_opt, len(rows)), 100 * max(gaps or [0]),
+                   max(solve), sum(solve)))
+            total_f += len(rows)
+            total_o += n_opt
+            total_s += sum(solve)
     print("%-16s %6d %6s %8s %10s %10s %9.3fs" %
           ("total", total_f, "", "%d/%d" % (total_o, total_f), "", "",
            total_s))

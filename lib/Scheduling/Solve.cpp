@@ -140,6 +140,13 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   std::vector<Cut> cuts;
   auto start = std::chrono::steady_clock::now();
   for (int round = 0; round < options.maxRounds; ++round) {
+    // The limit covers all rounds: stop with the best schedule so far.
+    if (options.timeLimitS > 0 && round > 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                .count() >= options.timeLimitS) {
+      r.message = "time limit: best schedule with a proven gap";
+      return r;
+    }
     solver::MilpModel m;
     std::vector<int> S(n), Y(n);
     for (int i = 0; i < n; ++i) {
