@@ -173,7 +173,8 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
   }
   std::string error;
   if (!p.check(error))
-    return fn.emitError() << "phaze-schedule: " << error;
+    return mlir::emitError(fn.getLoc())
+           << "phaze-schedule: @" << fn.getName() << ": " << error;
 
   auto start = std::chrono::steady_clock::now();
   std::string key = keyOf(p, timeLimit);
@@ -199,10 +200,14 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   if (r.status == sched::SolveResult::Status::Error)
-    return fn.emitError() << "phaze-schedule: " << r.message;
+    return mlir::emitError(fn.getLoc())
+           << "phaze-schedule: @" << fn.getName() << ": " << r.message;
   if (r.status != sched::SolveResult::Status::Optimal)
-    fn.emitWarning() << "phaze-schedule: not proven optimal (" << r.message
-                     << "); gap " << r.gap();
+    // At the location only: printing the whole function would bury it.
+    mlir::emitWarning(fn.getLoc())
+        << "phaze-schedule: @" << fn.getName() << " not proven optimal ("
+        << r.message << "); gap " << llvm::formatv("{0:f2}", 100 * r.gap())
+        << " %";
 
   MLIRContext *ctx = &getContext();
   // One trace row per unit: greedy assignment of identical units.
