@@ -36,39 +36,37 @@ double placeOne(const Problem &p, const Schedule &s,
   auto usesV = [](UnitKind k) {
     return k == UnitKind::Vector || k == UnitKind::Fused;
   };
-  {
-    double ready = 0;
-    for (auto [a, b] : p.edges)
-      if (b == i)
-        ready = std::max(ready, s.start[a] + s.duration(p, a));
-    std::vector<double> cands = {ready};
+  double ready = 0;
+  for (auto [a, b] : p.edges)
+    if (b == i)
+      ready = std::max(ready, s.start[a] + s.duration(p, a));
+  std::vector<double> cands = {ready};
+  for (int j : placed)
+    cands.push_back(std::max(ready, s.start[j] + s.duration(p, j)));
+  std::sort(cands.begin(), cands.end());
+  double d = s.duration(p, i);
+  for (double t0 : cands) {
+    bool ok = true;
+    std::vector<double> probes = {t0};
     for (int j : placed)
-      cands.push_back(std::max(ready, s.start[j] + s.duration(p, j)));
-    std::sort(cands.begin(), cands.end());
-    double d = s.duration(p, i);
-    for (double t0 : cands) {
-      bool ok = true;
-      std::vector<double> probes = {t0};
-      for (int j : placed)
-        if (s.start[j] > t0 && s.start[j] < t0 + d)
-          probes.push_back(s.start[j]);
-      for (double t : probes) {
-        int64_t tu = 0, vu = 0;
-        for (int j : placed) {
-          if (!(s.start[j] <= t && t < s.start[j] + s.duration(p, j)))
-            continue;
-          if (modes[i] || modes[j])
-            ok = false;
-          tu += usesT(p.tasks[j].kind);
-          vu += usesV(p.tasks[j].kind);
-        }
-        if (!modes[i] && ((usesT(p.tasks[i].kind) && tu >= p.tensorUnits) ||
-                          (usesV(p.tasks[i].kind) && vu >= p.vectorUnits)))
+      if (s.start[j] > t0 && s.start[j] < t0 + d)
+        probes.push_back(s.start[j]);
+    for (double t : probes) {
+      int64_t tu = 0, vu = 0;
+      for (int j : placed) {
+        if (!(s.start[j] <= t && t < s.start[j] + s.duration(p, j)))
+          continue;
+        if (modes[i] || modes[j])
           ok = false;
+        tu += usesT(p.tasks[j].kind);
+        vu += usesV(p.tasks[j].kind);
       }
-      if (ok)
-        return t0;
+      if (!modes[i] && ((usesT(p.tasks[i].kind) && tu >= p.tensorUnits) ||
+                        (usesV(p.tasks[i].kind) && vu >= p.vectorUnits)))
+        ok = false;
     }
+    if (ok)
+      return t0;
   }
   return 1e300; // unreachable: the last candidate is after every task
 }
@@ -161,26 +159,32 @@ double bruteForce(const Problem &p) {
   return best;
 }
 
-TEST(SolveSchedule, MatchesBruteForceOnRandomDags) {
-  std::mt19937 rng(5);
+/// A random problem of `n` tasks (tensor, vector or fused; latencies 1 to
+/// 9; 1 to 3 units of each kind; each forward edge with probability 0.3).
+Problem randomProblem(std::mt19937 &rng, int n) {
   std::uniform_int_distribution<int> lat(1, 9), units(1, 3), kind(0, 2);
   std::bernoulli_distribution edge(0.3);
+  Problem p;
+  p.tensorUnits = units(rng);
+  p.vectorUnits = units(rng);
+  for (int i = 0; i < n; ++i) {
+    Task t;
+    t.kind = static_cast<UnitKind>(kind(rng));
+    t.single = lat(rng);
+    t.parallel = std::max(1, lat(rng) / 2);
+    p.tasks.push_back(t);
+  }
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j)
+      if (edge(rng))
+        p.edges.push_back({i, j});
+  return p;
+}
+
+TEST(SolveSchedule, MatchesBruteForceOnRandomDags) {
+  std::mt19937 rng(5);
   for (int trial = 0; trial < 60; ++trial) {
-    int n = 2 + trial % 5; // 2..6 tasks
-    Problem p;
-    p.tensorUnits = units(rng);
-    p.vectorUnits = units(rng);
-    for (int i = 0; i < n; ++i) {
-      Task t;
-      t.kind = static_cast<UnitKind>(kind(rng));
-      t.single = lat(rng);
-      t.parallel = std::max(1, lat(rng) / 2);
-      p.tasks.push_back(t);
-    }
-    for (int i = 0; i < n; ++i)
-      for (int j = i + 1; j < n; ++j)
-        if (edge(rng))
-          p.edges.push_back({i, j});
+    Problem p = randomProblem(rng, 2 + trial % 5); // 2..6 tasks
     SolveResult r = solveSchedule(p);
     ASSERT_EQ(r.status, SolveResult::Status::Optimal)
         << "trial " << trial << ": " << r.message;
@@ -195,31 +199,12 @@ TEST(SolveSchedule, MatchesBruteForceOnRandomDags) {
 /// then checks the MILP on random DAGs of 7 to 10 tasks.
 TEST(SolveSchedule, MatchesBruteForceUpToTenTasks) {
   std::mt19937 rng(11);
-  std::uniform_int_distribution<int> lat(1, 9), units(1, 3), kind(0, 2);
-  std::bernoulli_distribution edge(0.3);
-  auto randomProblem = [&](int n) {
-    Problem p;
-    p.tensorUnits = units(rng);
-    p.vectorUnits = units(rng);
-    for (int i = 0; i < n; ++i) {
-      Task t;
-      t.kind = static_cast<UnitKind>(kind(rng));
-      t.single = lat(rng);
-      t.parallel = std::max(1, lat(rng) / 2);
-      p.tasks.push_back(t);
-    }
-    for (int i = 0; i < n; ++i)
-      for (int j = i + 1; j < n; ++j)
-        if (edge(rng))
-          p.edges.push_back({i, j});
-    return p;
-  };
   for (int trial = 0; trial < 10; ++trial) {
-    Problem p = randomProblem(3 + trial % 4);
+    Problem p = randomProblem(rng, 3 + trial % 4);
     EXPECT_NEAR(bruteForceDfs(p), bruteForce(p), 1e-9) << "trial " << trial;
   }
   for (int trial = 0; trial < 8; ++trial) {
-    Problem p = randomProblem(7 + trial % 4); // 7..10 tasks
+    Problem p = randomProblem(rng, 7 + trial % 4); // 7..10 tasks
     SolveResult r = solveSchedule(p);
     ASSERT_EQ(r.status, SolveResult::Status::Optimal)
         << "trial " << trial << ": " << r.message;
