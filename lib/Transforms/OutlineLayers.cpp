@@ -34,6 +34,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -111,16 +112,8 @@ public:
   /// The values `def` uses that are defined outside it: its operands and
   /// the values its regions capture.
   static SmallVector<Value> usedFromOutside(Operation *def) {
-    llvm::SetVector<Value> used;
-    def->walk([&](Operation *inner) {
-      for (Value o : inner->getOperands()) {
-        Operation *scope = o.getDefiningOp();
-        if (auto arg = dyn_cast<BlockArgument>(o))
-          scope = arg.getOwner()->getParentOp();
-        if (inner == def || !scope || !def->isAncestor(scope))
-          used.insert(o);
-      }
-    });
+    llvm::SetVector<Value> used(def->operand_begin(), def->operand_end());
+    getUsedValuesDefinedAbove(def->getRegions(), used);
     return used.takeVector();
   }
 
