@@ -33,6 +33,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -500,6 +501,14 @@ void PhazeTrainingGraphPass::differentiateGather(Backward &st,
   accumulate(st, table, grad);
 }
 
+/// The values `op` uses that are defined outside it: its operands and the
+/// values its regions capture.
+static SmallVector<Value> usedFromOutside(Operation *op) {
+  llvm::SetVector<Value> used(op->operand_begin(), op->operand_end());
+  getUsedValuesDefinedAbove(op->getRegions(), used);
+  return used.takeVector();
+}
+
 Value PhazeTrainingGraphPass::saved(Backward &st, Value v) {
   if (Value m = st.savedMap.lookupOrNull(v))
     return m;
@@ -513,30 +522,14 @@ Value PhazeTrainingGraphPass::saved(Backward &st, Value v) {
       return true;
     if (!isMemoryEffectFree(o))
       return false;
-    bool ok = true;
-    o->walk([&](Operation *inner) {
-      for (Value x : inner->getOperands()) {
-        Operation *d = x.getDefiningOp();
-        bool inside = d ? o->isAncestor(d)
-                        : o->isAncestor(x.getParentBlock()->getParentOp());
-        if (!inside && !invariant(d))
-          ok = false;
-      }
-    });
-    return ok;
+    return llvm::all_of(usedFromOutside(o),
+                        [&](Value x) { return invariant(x.getDefiningOp()); });
   };
   if (invariant(def)) {
     // Operands and captured values first, then the op, at a running point
     // after the clones made so far.
-    def->walk([&](Operation *inner) {
-      for (Value x : inner->getOperands()) {
-        Operation *d = x.getDefiningOp();
-        bool inside = d ? def->isAncestor(d)
-                        : def->isAncestor(x.getParentBlock()->getParentOp());
-        if (!inside)
-          saved(st, x);
-      }
-    });
+    for (Value x : usedFromOutside(def))
+      saved(st, x);
     if (Value m = st.savedMap.lookupOrNull(v))
       return m;
     OpBuilder::InsertionGuard g(st.b);
