@@ -36,5 +36,6 @@ tool_dirs = [config.phaze_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     [ToolSubst("phaze-opt", unresolved="fatal"),
      ToolSubst("phaze-models", unresolved="fatal"),
-     ToolSubst("phaze-embed", unresolved="fatal")], tool_dirs)
+     ToolSubst("phaze-embed", unresolved="fatal"),
+     ToolSubst("phaze-partition", unresolved="fatal")], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -1,0 +1,39 @@
+//===- Json.h - Piper's and PHAZE's JSON partitioning instances -*- C++ -*-===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Readers for the instance formats of Piper (inputs/*.json of msr-fiddle/
+// piper) and of PHAZE's device-placement program. Errors are located: a
+// syntax error by line and column, a wrong or missing field by its JSON path
+// (e.g. `nodes[3].TMPCs.1[0].timePerSample`), an inconsistent graph by the
+// node or edge it concerns.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PHAZE_PARTITION_JSON_H
+#define PHAZE_PARTITION_JSON_H
+
+#include "phaze/Partition/Piper.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace mlir {
+namespace phaze {
+namespace partition {
+
+/// Reads Piper's instance format into `out`. Node ids become positions in
+/// the `nodes` array (edges and sync dictionaries are renumbered). Runs
+/// PiperProblem::check(). On failure returns false with a located message.
+bool parsePiperJson(llvm::StringRef text, PiperProblem &out,
+                    std::string &error);
+
+} // namespace partition
+} // namespace phaze
+} // namespace mlir
+
+#endif // PHAZE_PARTITION_JSON_H
