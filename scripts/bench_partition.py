@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Benchmark: phaze-partition on Piper's instances against Piper's program.
+"""Benchmark: phaze-partition against Piper's and PHAZE's own programs.
 
 For every entry of ../shared/data/piper/expected.json, runs phaze-partition
 in Piper-compatible mode (piper-greedy) and in exact mode, --runs times
 each, and prints the value, Piper's value, the median solve time (as the
 tool reports it, excluding process start-up) and the speed-up over the time
 Piper's program took (expected.json, same machine class).
+
+Then runs PHAZE's GPT-3-like 98-layer instance (../shared/data/phaze/
+dp-examples/gpt3like.json, all four t) --runs times and prints the median
+solve time against the 6.5 s PHAZE's program needs for that one call.
 
 Usage: scripts/bench_partition.py [--build build] [--runs 5]
                                   [--shared-data ../shared/data]
@@ -59,6 +63,20 @@ def main():
         print("%-12s %5g %5d | %-14.10g %9.3f %7.1fx | %-14.10g %9.3f | %8.3f" %
               (e["file"].split(".")[0][:12], mem, o["maxDevices"], row[0][0],
                row[0][1], piper_s / row[0][1], row[1][0], row[1][1], piper_s))
+
+    gpt3 = os.path.join(a.shared_data, "phaze", "dp-examples", "gpt3like.json")
+    times = []
+    for _ in range(a.runs):
+        r = subprocess.run([tool, gpt3, "--json"], capture_output=True,
+                           text=True)
+        if r.returncode != 0:
+            sys.exit(r.stderr)
+        j = json.loads(r.stdout)
+        times.append(j["solveSeconds"])
+    med = statistics.median(times)
+    print("PHAZE gpt3like: time per batch %.17g, median %.4f s over %d runs, "
+          "%.0fx faster than PHAZE's 6.5 s" %
+          (j["plan"]["timePerBatchSeconds"], med, a.runs, 6.5 / med))
 
 
 if __name__ == "__main__":

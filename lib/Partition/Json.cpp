@@ -11,12 +11,49 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 
 using namespace mlir::phaze::partition;
 namespace json = llvm::json;
 
 namespace {
+
+/// LLVM writes "[line:column, byte=N]: message"; say "line:column: message".
+std::string syntaxError(llvm::Error e) {
+  std::string m = llvm::toString(std::move(e));
+  llvm::StringRef text = m;
+  if (!text.consume_front("["))
+    return m;
+  auto [where, rest] = text.split("]: ");
+  return (where.split(',').first + ": " + rest).str();
+}
+
+/// Reads one edge {sourceId, destId, communicationCost}, with ids mapped to
+/// positions; `noSuch` is the message for an unknown id.
+bool readEdge(const json::Value &v, json::Path path,
+              const std::map<int64_t, int> &position, int &from, int &to,
+              double &bytes, llvm::StringLiteral noSuch) {
+  json::ObjectMapper o(v, path);
+  int64_t src, dst;
+  if (!o || !o.map("sourceId", src) || !o.map("destId", dst) ||
+      !o.map("communicationCost", bytes))
+    return false;
+  auto f = position.find(src), t = position.find(dst);
+  if (f == position.end()) {
+    path.field("sourceId").report(noSuch);
+    return false;
+  }
+  if (t == position.end()) {
+    path.field("destId").report(noSuch);
+    return false;
+  }
+  from = f->second;
+  to = t->second;
+  return true;
+}
 
 /// A TMPC with its sync dictionaries still keyed by node id.
 struct RawOption {
@@ -80,15 +117,7 @@ bool mlir::phaze::partition::parsePiperJson(llvm::StringRef text,
                                             std::string &error) {
   llvm::Expected<json::Value> parsed = json::parse(text);
   if (!parsed) {
-    // LLVM writes "[line:column, byte=N]: message"; say "line:column:".
-    std::string m = llvm::toString(parsed.takeError());
-    llvm::StringRef text = m;
-    if (text.consume_front("[")) {
-      auto [where, rest] = text.split("]: ");
-      error = (where.split(',').first + ": " + rest).str();
-    } else {
-      error = m;
-    }
+    error = syntaxError(parsed.takeError());
     return false;
   }
   json::Path::Root root("instance");
@@ -164,24 +193,10 @@ bool mlir::phaze::partition::parsePiperJson(llvm::StringRef text,
   }
   json::Path edgesPath = path.field("edges");
   for (size_t e = 0; e < edges->size(); ++e) {
-    json::Path ep = edgesPath.index(e);
-    json::ObjectMapper o((*edges)[e], ep);
-    int64_t from, to;
     PiperEdge edge;
-    if (!o || !o.map("sourceId", from) || !o.map("destId", to) ||
-        !o.map("communicationCost", edge.bytesPerSample))
+    if (!readEdge((*edges)[e], edgesPath.index(e), position, edge.from, edge.to,
+                  edge.bytesPerSample, "no node has this id"))
       return fail();
-    auto f = position.find(from), t = position.find(to);
-    if (f == position.end()) {
-      ep.field("sourceId").report("no node has this id");
-      return fail();
-    }
-    if (t == position.end()) {
-      ep.field("destId").report("no node has this id");
-      return fail();
-    }
-    edge.from = f->second;
-    edge.to = t->second;
     p.edges.push_back(edge);
   }
   for (size_t i = 0; i < raw.size(); ++i)
@@ -204,6 +219,167 @@ bool mlir::phaze::partition::parsePiperJson(llvm::StringRef text,
           }
         p.nodes[i].options[t].push_back(std::move(ro.option));
       }
+  if (!p.check(error))
+    return false;
+  out = std::move(p);
+  return true;
+}
+
+bool mlir::phaze::partition::looksLikePhazeJson(llvm::StringRef text) {
+  llvm::Expected<json::Value> parsed = json::parse(text);
+  if (!parsed) {
+    llvm::consumeError(parsed.takeError());
+    return false;
+  }
+  const json::Object *o = parsed->getAsObject();
+  return o && o->getObject("nodes");
+}
+
+bool mlir::phaze::partition::parsePhazeJson(llvm::StringRef text,
+                                            PhazeProblem &out,
+                                            std::string &error) {
+  llvm::Expected<json::Value> parsed = json::parse(text);
+  if (!parsed) {
+    error = syntaxError(parsed.takeError());
+    return false;
+  }
+  json::Path::Root root("instance");
+  json::Path path(root);
+  auto fail = [&]() {
+    error = llvm::toString(root.getError());
+    return false;
+  };
+  json::ObjectMapper top(*parsed, path);
+  if (!top)
+    return fail();
+  PhazeProblem p;
+  double microbatches = 0;
+  std::string optimizer = "SGD";
+  if (!top.map("maxMemoryPerDevice", p.maxMemoryBytes) ||
+      !top.map("maxDevices", p.maxDevices) ||
+      !top.map("bandwidth", p.bandwidthBytesPerS) ||
+      !top.map("mbsInBatch", microbatches) ||
+      !top.mapOptional("activationRecomputation", p.recompute) ||
+      !top.mapOptional("optimizerAlgorithm", optimizer) ||
+      !top.mapOptional("fixedPP", p.fixed.stages) ||
+      !top.mapOptional("fixedTMPC", p.fixed.t) ||
+      !top.mapOptional("fixedDP", p.fixed.d) ||
+      !top.mapOptional("numTransformerLayers", p.fixed.transformerLayers))
+    return fail();
+  // PHAZE truncates M = 4096 / mbs to an integer.
+  p.microbatchesPerBatch = static_cast<int64_t>(microbatches);
+  if (optimizer == "Adam") {
+    p.adam = true;
+  } else if (optimizer != "SGD") {
+    path.field("optimizerAlgorithm").report("expected \"SGD\" or \"Adam\"");
+    return fail();
+  }
+  const json::Object *obj = parsed->getAsObject();
+  const json::Object *nodes = obj->getObject("nodes");
+  const json::Object *edges = obj->getObject("edges");
+  if (!nodes) {
+    path.field("nodes").report("expected an object of t -> layers");
+    return fail();
+  }
+  if (!edges) {
+    path.field("edges").report("expected an object of t -> edges");
+    return fail();
+  }
+  json::Path nodesPath = path.field("nodes"), edgesPath = path.field("edges");
+  for (const auto &[key, list] : *nodes) {
+    PhazeGraph g;
+    json::Path np = nodesPath.field(key);
+    if (llvm::StringRef(key).getAsInteger(10, g.t)) {
+      np.report("expected an integer tensor-parallel width as key");
+      return fail();
+    }
+    const json::Array *arr = list.getAsArray();
+    if (!arr) {
+      np.report("expected an array of layers");
+      return fail();
+    }
+    std::map<int64_t, int> position;
+    for (size_t i = 0; i < arr->size(); ++i) {
+      json::Path lp = np.index(i);
+      json::ObjectMapper o((*arr)[i], lp);
+      PhazeLayer l;
+      if (!o || !o.map("id", l.id) ||
+          !o.map("parameterSize", l.parameterBytes) ||
+          !o.map("activationSize", l.activationBytes) ||
+          !o.map("optimalLatencyFw", l.forwardS) ||
+          !o.map("optimalLatencyBw", l.backwardS) ||
+          !o.map("isTensorParallelized", l.tensorParallel))
+        return fail();
+      if (!position.emplace(l.id, i).second) {
+        lp.field("id").report("duplicate layer id");
+        return fail();
+      }
+      g.layers.push_back(l);
+    }
+    const json::Value *ev = edges->get(key);
+    json::Path ep = edgesPath.field(key);
+    const json::Array *earr = ev ? ev->getAsArray() : nullptr;
+    if (!earr) {
+      ep.report("expected an array of edges for every t under nodes");
+      return fail();
+    }
+    for (size_t e = 0; e < earr->size(); ++e) {
+      PhazeEdge edge;
+      if (!readEdge((*earr)[e], ep.index(e), position, edge.from, edge.to,
+                    edge.bytes, "no layer has this id"))
+        return fail();
+      g.edges.push_back(edge);
+    }
+    // Renumber in topological order (Kahn, ties by input position).
+    int n = g.layers.size();
+    std::vector<int> indeg(n, 0), order;
+    std::vector<std::vector<int>> succ(n);
+    for (const PhazeEdge &e : g.edges) {
+      ++indeg[e.to];
+      succ[e.from].push_back(e.to);
+    }
+    std::set<int> ready;
+    for (int v = 0; v < n; ++v)
+      if (!indeg[v])
+        ready.insert(v);
+    while (!ready.empty()) {
+      int v = *ready.begin();
+      ready.erase(ready.begin());
+      order.push_back(v);
+      for (int w : succ[v])
+        if (--indeg[w] == 0)
+          ready.insert(w);
+    }
+    if (static_cast<int>(order.size()) != n) {
+      for (int v = 0; v < n; ++v)
+        if (indeg[v]) {
+          error = "graph t = " + std::to_string(g.t) +
+                  ": the layer graph has a cycle through layer " +
+                  std::to_string(g.layers[v].id);
+          return false;
+        }
+    }
+    std::vector<int> rank(n);
+    PhazeGraph sorted;
+    sorted.t = g.t;
+    for (int k = 0; k < n; ++k) {
+      rank[order[k]] = k;
+      sorted.layers.push_back(g.layers[order[k]]);
+    }
+    for (PhazeEdge e : g.edges) {
+      e.from = rank[e.from];
+      e.to = rank[e.to];
+      sorted.edges.push_back(e);
+    }
+    // The same edge order in every graph, whatever the file's.
+    std::stable_sort(sorted.edges.begin(), sorted.edges.end(),
+                     [](const PhazeEdge &a, const PhazeEdge &b) {
+                       return std::tie(a.from, a.to) < std::tie(b.from, b.to);
+                     });
+    p.graphs.push_back(std::move(sorted));
+  }
+  std::sort(p.graphs.begin(), p.graphs.end(),
+            [](const PhazeGraph &a, const PhazeGraph &b) { return a.t < b.t; });
   if (!p.check(error))
     return false;
   out = std::move(p);

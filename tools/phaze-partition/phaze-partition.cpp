@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "phaze/Partition/Json.h"
+#include "phaze/Partition/PhazeDp.h"
 #include "phaze/Partition/Piper.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -61,6 +62,17 @@ static cl::opt<StageChoice>
            cl::init(StageChoice::Exact), cl::cat(category));
 static cl::opt<bool> jsonOut("json", cl::desc("Print the result as JSON"),
                              cl::cat(category));
+enum class Format { Auto, Piper, Phaze };
+static cl::opt<Format> format(
+    "format", cl::desc("Instance format"),
+    cl::values(clEnumValN(Format::Auto, "auto",
+                          "PHAZE's if `nodes` is an object keyed by t, "
+                          "else Piper's (default)"),
+               clEnumValN(Format::Piper, "piper", "Piper's inputs/*.json"),
+               clEnumValN(Format::Phaze, "phaze",
+                          "PHAZE's device-placement JSON (reference "
+                          "semantics)")),
+    cl::init(Format::Auto), cl::cat(category));
 
 static void printText(const PiperProblem &p, const PiperResult &r,
                       double seconds, llvm::raw_ostream &os) {
@@ -127,31 +139,18 @@ static void printJson(const PiperResult &r, double seconds,
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(o))) << "\n";
 }
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM y(argc, argv);
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "phaze-partition: pipeline, data and tensor-parallel partitioning of a "
-      "layer graph (Piper's JSON instance format)\n\n"
-      "Example (Piper's BERT instance at 512 devices and 8 GiB):\n"
-      "  phaze-partition bert32a100.json --max-devices=512 --memory-gib=8 \\\n"
-      "    --bandwidth=26843545600 --stage-choice=piper-greedy\n");
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(input);
-  if (!buffer) {
-    llvm::WithColor::error(llvm::errs(), "phaze-partition")
-        << input << ": " << buffer.getError().message() << "\n";
-    return 1;
-  }
-  PiperProblem p;
-  std::string error;
-  if (!parsePiperJson((*buffer)->getBuffer(), p, error)) {
-    // Syntax errors come as "line:column: message".
-    bool lineCol = !error.empty() && llvm::isDigit(error[0]);
-    llvm::WithColor::error(llvm::errs(), "phaze-partition")
-        << input << (lineCol ? ":" : ": ") << error << "\n";
-    return 1;
-  }
+/// Reports `message` about the input file; syntax errors come as
+/// "line:column: message".
+static int reportError(const std::string &message) {
+  bool lineCol = !message.empty() && llvm::isDigit(message[0]);
+  llvm::WithColor::error(llvm::errs(), "phaze-partition")
+      << input << (lineCol ? ":" : ": ") << message << "\n";
+  return 1;
+}
+
+/// Applies the budget overrides given on the command line.
+template <typename Problem>
+static void applyOverrides(Problem &p) {
   if (maxDevices.getNumOccurrences())
     p.maxDevices = maxDevices;
   if (memoryGiB.getNumOccurrences())
@@ -160,11 +159,144 @@ int main(int argc, char **argv) {
     p.bandwidthBytesPerS = bandwidth;
   if (microbatches.getNumOccurrences())
     p.microbatchesPerBatch = microbatches;
-  if (!p.check(error)) {
+}
+
+static llvm::json::Value phazePlanJson(const PhazeProblem &p,
+                                       const PhazePlan &plan) {
+  if (!plan.feasible)
+    return nullptr;
+  const PhazeGraph *g = nullptr;
+  for (const PhazeGraph &x : p.graphs)
+    if (x.t == plan.t)
+      g = &x;
+  llvm::json::Array stages;
+  for (const PhazeStage &s : plan.stages) {
+    llvm::json::Array nodes;
+    for (int v = s.first; v <= s.last; ++v)
+      nodes.push_back(g->layers[v].id);
+    stages.push_back(llvm::json::Object{{"nodes", std::move(nodes)},
+                                        {"devicesForStage", s.devices},
+                                        {"loadSeconds", s.load}});
+  }
+  return llvm::json::Object{
+      {"stages", std::move(stages)},
+      {"tensorParallelDegree", plan.t},
+      {"dataParallelDegree", plan.d},
+      {"microbatchesPerPipeline", plan.microbatchesPerPipeline},
+      {"maxStageLoadSeconds", plan.maxStageLoad},
+      {"timePerBatchSeconds", plan.timePerBatch}};
+}
+
+static void printPhazePlan(const char *label, const PhazeProblem &p,
+                           const PhazePlan &plan, llvm::raw_ostream &os) {
+  if (!plan.feasible) {
+    os << label << ": infeasible: " << plan.message << "\n";
+    return;
+  }
+  const PhazeGraph *g = nullptr;
+  for (const PhazeGraph &x : p.graphs)
+    if (x.t == plan.t)
+      g = &x;
+  int64_t devices = 0;
+  for (const PhazeStage &s : plan.stages)
+    devices += s.devices;
+  os << llvm::formatv("{0}: time per batch {1:e12} s; t = {2}, d = {3}, "
+                      "{4} stages, {5} devices per pipeline, {6} in all, "
+                      "{7} microbatches per pipeline, max stage load "
+                      "{8:e6} s\n",
+                      label, plan.timePerBatch, plan.t, plan.d,
+                      plan.stages.size(), devices, devices * plan.d,
+                      plan.microbatchesPerPipeline, plan.maxStageLoad);
+  for (size_t i = 0; i < plan.stages.size(); ++i) {
+    const PhazeStage &s = plan.stages[i];
+    os << llvm::formatv("  stage {0}: layers {1}..{2} ({3}), {4} device(s), "
+                        "load {5:e6} s\n",
+                        i, g->layers[s.first].id, g->layers[s.last].id,
+                        s.last - s.first + 1, s.devices, s.load);
+  }
+}
+
+static int runPhaze(llvm::StringRef text) {
+  PhazeProblem p;
+  std::string error;
+  if (!parsePhazeJson(text, p, error))
+    return reportError(error);
+  applyOverrides(p);
+  if (!p.check(error))
+    return reportError(error);
+  auto start = std::chrono::steady_clock::now();
+  PhazePlan best = solvePhazeReference(p);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  PhazePlan fixed = evaluateFixed(p);
+  if (!best.feasible && best.message.rfind("internal error", 0) == 0)
+    return reportError(best.message);
+  if (jsonOut) {
+    llvm::json::Object o{{"semantics", "phaze-reference"},
+                         {"feasible", best.feasible},
+                         {"plan", phazePlanJson(p, best)},
+                         {"fixedStrategy", phazePlanJson(p, fixed)},
+                         {"solveSeconds", seconds}};
+    if (!best.feasible)
+      o["message"] = best.message;
+    if (!fixed.feasible)
+      o["fixedStrategyMessage"] = fixed.message;
+    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(o)))
+                 << "\n";
+  } else {
+    llvm::outs() << llvm::formatv("instance: {0} layers, t in {{",
+                                  p.graphs[0].layers.size());
+    for (size_t i = 0; i < p.graphs.size(); ++i)
+      llvm::outs() << (i ? ", " : "") << p.graphs[i].t;
+    llvm::outs() << llvm::formatv(
+        "}; N = {0} devices, M = {1} microbatches, HBM = {2:e6} bytes, "
+        "B = {3:e6} bytes/s, recompute {4}, {5}\n",
+        p.maxDevices, p.microbatchesPerBatch, p.maxMemoryBytes,
+        p.bandwidthBytesPerS, p.recompute ? "on" : "off",
+        p.adam ? "Adam" : "SGD");
+    llvm::outs() << "semantics: PHAZE reference (phaze-reference.md §5)\n";
+    printPhazePlan("optimum", p, best, llvm::outs());
+    if (p.fixed.stages > 0)
+      printPhazePlan(llvm::formatv("fixed p = {0}, t = {1}, d = {2}",
+                                   p.fixed.stages, p.fixed.t, p.fixed.d)
+                         .str()
+                         .c_str(),
+                     p, fixed, llvm::outs());
+    llvm::outs() << llvm::formatv("solve time: {0:f3} s\n", seconds);
+  }
+  return best.feasible ? 0 : 2;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "phaze-partition: pipeline, data and tensor-parallel partitioning of a "
+      "layer graph, from Piper's JSON instances or PHAZE's device-placement "
+      "JSON\n\n"
+      "Example (Piper's BERT instance at 512 devices and 8 GiB):\n"
+      "  phaze-partition bert32a100.json --max-devices=512 --memory-gib=8 \\\n"
+      "    --bandwidth=26843545600 --stage-choice=piper-greedy\n"
+      "PHAZE's format (one layer graph per t; the fixed baseline too):\n"
+      "  phaze-partition gpt3like.json\n");
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(input);
+  if (!buffer) {
     llvm::WithColor::error(llvm::errs(), "phaze-partition")
-        << input << ": " << error << "\n";
+        << input << ": " << buffer.getError().message() << "\n";
     return 1;
   }
+  if (format == Format::Phaze ||
+      (format == Format::Auto && looksLikePhazeJson((*buffer)->getBuffer())))
+    return runPhaze((*buffer)->getBuffer());
+  PiperProblem p;
+  std::string error;
+  if (!parsePiperJson((*buffer)->getBuffer(), p, error))
+    return reportError(error);
+  applyOverrides(p);
+  if (!p.check(error))
+    return reportError(error);
   PiperOptions options;
   options.choice = choice;
   auto start = std::chrono::steady_clock::now();
@@ -172,11 +304,8 @@ int main(int argc, char **argv) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  if (!r.feasible && r.message.rfind("internal error", 0) == 0) {
-    llvm::WithColor::error(llvm::errs(), "phaze-partition")
-        << input << ": " << r.message << "\n";
-    return 1;
-  }
+  if (!r.feasible && r.message.rfind("internal error", 0) == 0)
+    return reportError(r.message);
   if (jsonOut)
     printJson(r, seconds, llvm::outs());
   else

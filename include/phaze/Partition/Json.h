@@ -16,6 +16,7 @@
 #ifndef PHAZE_PARTITION_JSON_H
 #define PHAZE_PARTITION_JSON_H
 
+#include "phaze/Partition/PhazeDp.h"
 #include "phaze/Partition/Piper.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -31,6 +32,17 @@ namespace partition {
 /// PiperProblem::check(). On failure returns false with a located message.
 bool parsePiperJson(llvm::StringRef text, PiperProblem &out,
                     std::string &error);
+
+/// Reads PHAZE's device-placement format (one layer graph per t under
+/// `nodes` and `edges`) into `out`, layers renumbered in topological order
+/// and graphs sorted by t. Runs PhazeProblem::check(). On failure returns
+/// false with a located message.
+bool parsePhazeJson(llvm::StringRef text, PhazeProblem &out,
+                    std::string &error);
+
+/// Whether `text` looks like PHAZE's format rather than Piper's (its nodes
+/// are an object keyed by t).
+bool looksLikePhazeJson(llvm::StringRef text);
 
 } // namespace partition
 } // namespace phaze
