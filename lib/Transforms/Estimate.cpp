@@ -18,6 +18,8 @@
 #include "phaze/Dialect/Phaze/IR/PhazeOps.h"
 #include "phaze/Transforms/Passes.h"
 
+#include "Hardware.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/AsmState.h"
@@ -79,17 +81,15 @@ embedding::Operator loopNest(linalg::LinalgOp op) {
   embedding::Operator nest;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  nest.elementBytes =
-      std::max<int64_t>(1, bitsOf(op.getDpsInputOperand(0)->get().getType()) /
-                               8);
+  nest.elementBytes = std::max<int64_t>(
+      1, bitsOf(op.getDpsInputOperand(0)->get().getType()) / 8);
   for (unsigned d = 0; d < ranges.size(); ++d) {
     embedding::LoopDim ld;
     ld.name = "d" + std::to_string(d);
     ld.extent = ranges[d];
     auto uses = [&](AffineMap m) {
-      return llvm::any_of(m.getResults(), [&](AffineExpr e) {
-        return e.isFunctionOfDim(d);
-      });
+      return llvm::any_of(m.getResults(),
+                          [&](AffineExpr e) { return e.isFunctionOfDim(d); });
     };
     ld.inA = uses(maps[0]);
     ld.inB = maps.size() > 2 && uses(maps[1]);
@@ -124,64 +124,15 @@ struct PhazeEstimatePass
   using PhazeEstimatePassBase::PhazeEstimatePassBase;
 
   void runOnOperation() override;
-
-private:
-  LogicalResult loadHardware(ModuleOp module, OwningOpRef<ModuleOp> &file,
-                             accel::ChipOp &chipOp, accel::SystemOp &sysOp);
 };
-
-LogicalResult PhazeEstimatePass::loadHardware(ModuleOp module,
-                                              OwningOpRef<ModuleOp> &file,
-                                              accel::ChipOp &chipOp,
-                                              accel::SystemOp &sysOp) {
-  ModuleOp source = module;
-  if (!hardware.empty()) {
-    llvm::SourceMgr mgr;
-    std::string error;
-    auto buffer = openInputFile(hardware, &error);
-    if (!buffer)
-      return module.emitError() << "phaze-estimate: " << error;
-    mgr.AddNewSourceBuffer(std::move(buffer), SMLoc());
-    file = parseSourceFile<ModuleOp>(mgr, &getContext());
-    if (!file)
-      return module.emitError() << "phaze-estimate: cannot parse '"
-                                << hardware << "'";
-    source = *file;
-  }
-  SmallVector<accel::ChipOp> chips(source.getOps<accel::ChipOp>());
-  if (!chip.empty()) {
-    for (accel::ChipOp c : chips)
-      if (c.getSymName() == chip)
-        chipOp = c;
-    if (!chipOp)
-      return module.emitError() << "phaze-estimate: no accel.chip @" << chip;
-  } else if (chips.size() == 1) {
-    chipOp = chips.front();
-  } else {
-    return module.emitError()
-           << "phaze-estimate: "
-           << (chips.empty() ? "no accel.chip found"
-                             : "several accel.chip ops; choose one with "
-                               "chip=NAME")
-           << (hardware.empty() ? " in the module (or give hardware=FILE)"
-                                : " in '" + hardware + "'");
-  }
-  for (accel::SystemOp s : source.getOps<accel::SystemOp>())
-    if ((system.empty() && s.getChip() == chipOp.getSymName()) ||
-        s.getSymName() == system)
-      sysOp = s;
-  if (!system.empty() && !sysOp)
-    return module.emitError() << "phaze-estimate: no accel.system @"
-                              << system;
-  return success();
-}
 
 void PhazeEstimatePass::runOnOperation() {
   ModuleOp module = getOperation();
   OwningOpRef<ModuleOp> file;
   accel::ChipOp chipOp;
   accel::SystemOp sysOp;
-  if (failed(loadHardware(module, file, chipOp, sysOp)))
+  if (failed(loadHardware(module, "phaze-estimate", hardware, chip, system,
+                          file, chipOp, sysOp)))
     return signalPassFailure();
   cost::ChipSpec spec = lowerChip(chipOp.getSpec());
   std::string error;
@@ -206,8 +157,8 @@ void PhazeEstimatePass::runOnOperation() {
     cost::OpWork w;
     w.bytesRead = attr.getBytesRead();
     w.bytesWritten = attr.getBytesWritten();
-    w.elementBits = op->getNumResults() ? bitsOf(op->getResult(0).getType())
-                                        : 16;
+    w.elementBits =
+        op->getNumResults() ? bitsOf(op->getResult(0).getType()) : 16;
     cost::LinkSpec link;
     switch (attr.getOpClass()) {
     case OpClass::Tensor:
@@ -243,10 +194,10 @@ void PhazeEstimatePass::runOnOperation() {
         return;
       }
       accel::SystemAttr s = sysOp.getSpec();
-      accel::LinkAttr l = w.groupSize <= s.getDevicesPerNode() &&
-                                  s.getIntraNode()
-                              ? s.getIntraNode()
-                              : s.getInterNode();
+      accel::LinkAttr l =
+          w.groupSize <= s.getDevicesPerNode() && s.getIntraNode()
+              ? s.getIntraNode()
+              : s.getInterNode();
       link = {l.getBandwidthBytesPerS(), l.getLatencyS()};
       break;
     }
@@ -268,9 +219,8 @@ void PhazeEstimatePass::runOnOperation() {
                   EmbeddingAttr::get(ctx, one.embedding, one.embeddings,
                                      one.calls, one.transformBytes));
     op->setAttr(EstimateAttr::getAttrName(),
-                EstimateAttr::get(ctx, one.latencyS, all.latencyS,
-                                  all.energyJ, one.utilization,
-                                  all.utilization, all.units,
+                EstimateAttr::get(ctx, one.latencyS, all.latencyS, all.energyJ,
+                                  one.utilization, all.utilization, all.units,
                                   static_cast<Bound>(all.bound)));
   });
 }

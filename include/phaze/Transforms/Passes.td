@@ -237,4 +237,62 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
   ];
 }
 
+def PhazePartitionPass : Pass<"phaze-partition", "mlir::ModuleOp"> {
+  let summary = "Places training over many devices: pipeline stages, data "
+                "and tensor parallelism, recomputation";
+  let description = [{
+    Reads the layered, scheduled workload: the entry function's chain of
+    layer calls (every repeat counts), each layer's forward, backward and
+    optimizer makespans (`#phaze.makespan`, from `phaze-schedule`), its
+    memory (`#phaze.training`), the bytes crossing each boundary between
+    layers, and the tensor-parallel width the layers were rewritten for
+    (`phaze.tensor_parallel`). The system (devices, devices per node, links)
+    and the memory per device come from the hardware file.
+
+    Finds the placement with the highest throughput by dynamic programming
+    (docs/Partitioning.md): stages, data-parallel degree d (dividing the
+    microbatches), recomputation per stage, under the memory per device;
+    `semantics=phaze-reference` runs PHAZE's own model instead. Writes
+    `phaze.plan = #phaze.plan<...>` on the module; with `fixed-stages`, the
+    Megatron-style split into that many equal stages (and `fixed-data-
+    parallel` pipelines) as `phaze.fixed_plan`. No placement that fits is an
+    error naming the binding constraint and the smallest memory per device
+    that would admit one.
+  }];
+  let dependentDialects = ["::mlir::phaze::PhazeDialect"];
+  let options = [
+    Option<"hardware", "hardware", "std::string", /*default=*/"\"\"",
+           "An accel hardware file (default: the module's own accel ops)">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "The accel.chip (default: the only one)">,
+    Option<"system", "system", "std::string", /*default=*/"\"\"",
+           "The accel.system (default: the chip's last)">,
+    Option<"semantics", "semantics", "std::string", /*default=*/"\"phaze\"",
+           "phaze (default) or phaze-reference (PHAZE's DP)">,
+    Option<"globalBatch", "global-batch", "int64_t", /*default=*/"4096",
+           "Samples per iteration (PHAZE: 4096 sequences)">,
+    Option<"microbatchSize", "microbatch-size", "int64_t", /*default=*/"0",
+           "Samples per microbatch (default: the batch dimension of the "
+           "entry function's first argument)">,
+    Option<"tokensPerSample", "tokens-per-sample", "int64_t",
+           /*default=*/"0",
+           "Tokens per sample (default: the sequence dimension of the entry "
+           "function's first argument when it is an integer tensor, else 1)">,
+    Option<"recompute", "recompute", "std::string", /*default=*/"\"auto\"",
+           "Activation recomputation: off, full, or auto (per stage: only "
+           "where stashing does not fit)">,
+    Option<"pipelineSchedule", "pipeline-schedule", "std::string",
+           /*default=*/"\"1f1b\"", "1f1b (default) or gpipe">,
+    Option<"devices", "devices", "int64_t", /*default=*/"0",
+           "Devices (default: the system's)">,
+    Option<"memoryGiB", "memory-gib", "double", /*default=*/"0",
+           "Memory per device in GiB (default: the chip's off-chip "
+           "capacity)">,
+    Option<"fixedStages", "fixed-stages", "int64_t", /*default=*/"0",
+           "Also evaluate the Megatron-style split into this many stages">,
+    Option<"fixedDataParallel", "fixed-data-parallel", "int64_t",
+           /*default=*/"1", "Data-parallel pipelines of the fixed split">
+  ];
+}
+
 #endif // PHAZE_TRANSFORMS_PASSES_TD

@@ -77,3 +77,54 @@ LogicalResult LayerAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "'repeats' must be positive, got " << repeats;
   return success();
 }
+
+LogicalResult StageAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                int64_t firstLayer, int64_t lastLayer,
+                                int64_t devices, bool recompute,
+                                accel::F64 loadS, accel::F64 memoryBytes) {
+  if (firstLayer < 0 || lastLayer < firstLayer)
+    return emitError() << "layers must satisfy 0 <= first_layer <= "
+                          "last_layer, got "
+                       << firstLayer << " and " << lastLayer;
+  if (devices < 1)
+    return emitError() << "'devices' must be positive, got " << devices;
+  if (!(loadS.value() >= 0) || !(memoryBytes.value() >= 0))
+    return emitError() << "load and memory must not be negative";
+  return success();
+}
+
+LogicalResult PlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               StringRef semantics, int64_t t, int64_t d,
+                               int64_t p, int64_t microbatchSize,
+                               int64_t microbatches, ArrayAttr stages,
+                               accel::F64 timePerIterationS,
+                               accel::F64 pipelineS, accel::F64 allReduceS,
+                               accel::F64 optimizerS, accel::F64 samplesPerS,
+                               accel::F64 tokensPerS,
+                               accel::F64 peakMemoryBytes, accel::F64 mfu) {
+  if (semantics != "phaze" && semantics != "phaze-reference")
+    return emitError() << "'semantics' must be \"phaze\" or "
+                          "\"phaze-reference\", got \""
+                       << semantics << "\"";
+  if (t < 1 || d < 1 || p < 1 || microbatchSize < 1 || microbatches < 1)
+    return emitError() << "t, d, p, microbatch_size and microbatches must be "
+                          "positive";
+  if (static_cast<int64_t>(stages.size()) != p)
+    return emitError() << "'p' is " << p << " but there are " << stages.size()
+                       << " stages";
+  int64_t next = 0;
+  for (auto [i, a] : llvm::enumerate(stages)) {
+    auto stage = llvm::dyn_cast<StageAttr>(a);
+    if (!stage)
+      return emitError() << "'stages' must hold #phaze.stage attributes";
+    if (stage.getFirstLayer() != next)
+      return emitError() << "stage " << i << " starts at layer "
+                         << stage.getFirstLayer() << ", expected " << next;
+    next = stage.getLastLayer() + 1;
+  }
+  for (accel::F64 x : {timePerIterationS, pipelineS, allReduceS, optimizerS,
+                       samplesPerS, tokensPerS, peakMemoryBytes, mfu})
+    if (!(x.value() >= 0))
+      return emitError() << "times, rates and memory must not be negative";
+  return success();
+}

@@ -319,4 +319,74 @@ def Phaze_TrainingAttr : Phaze_Attr<"Training", "training"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Placement over many devices
+//===----------------------------------------------------------------------===//
+
+def Phaze_StageAttr : Phaze_Attr<"Stage", "stage"> {
+  let summary = "One pipeline stage of a placement";
+  let description = [{
+    Layers `first_layer` to `last_layer` (positions in the model's chain of
+    layer calls, counting every repeat) on `devices` devices, with or
+    without activation recomputation; its load per microbatch (forward,
+    backward, recomputed forward, receiving its input activation and its
+    output gradient) in seconds, and its memory per device in bytes at its
+    position in the pipeline.
+  }];
+  let parameters = (ins "int64_t":$first_layer, "int64_t":$last_layer,
+                        "int64_t":$devices,
+                        Accel_DefaultFalseParameter:$recompute,
+                        Phaze_F64Parameter:$load_s,
+                        Phaze_F64Parameter:$memory_bytes);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Phaze_PlanAttr : Phaze_Attr<"Plan", "plan"> {
+  let summary = "A placement of training over many devices, with its figures";
+  let description = [{
+    Written by `phaze-partition` on the module (`phaze.plan`, and the fixed
+    Megatron-style strategy as `phaze.fixed_plan` when asked for): the
+    tensor-parallel width `t`, data-parallel degree `d`, pipeline depth `p`,
+    samples per microbatch and microbatches per pipeline, the stages, and
+    the time per iteration in seconds split into the pipeline
+    (max stage load · (m + p − 1)), the gradient all-reduce and the
+    optimizer step; throughput in samples and tokens per second, the peak
+    memory per device in bytes, and the model FLOPs utilization (0 when the
+    chip's peak is unknown). `semantics` is `phaze` or `phaze-reference`
+    (PHAZE's DP).
+
+    ```mlir
+    phaze.plan = #phaze.plan<semantics = "phaze", t = 8, d = 1, p = 8,
+        microbatch_size = 1, microbatches = 64, stages = [...],
+        time_per_iteration_s = 17.2, pipeline_s = 17.1, all_reduce_s = 0.0,
+        optimizer_s = 0.1, samples_per_s = 3.7, tokens_per_s = 7620.0,
+        peak_memory_bytes = 5.1e10, mfu = 0.43>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"the model">:$semantics,
+    "int64_t":$t, "int64_t":$d, "int64_t":$p,
+    "int64_t":$microbatch_size, "int64_t":$microbatches,
+    "::mlir::ArrayAttr":$stages,
+    Phaze_F64Parameter:$time_per_iteration_s,
+    Phaze_F64Parameter:$pipeline_s,
+    Phaze_F64Parameter:$all_reduce_s,
+    Phaze_F64Parameter:$optimizer_s,
+    Phaze_F64Parameter:$samples_per_s,
+    Phaze_F64Parameter:$tokens_per_s,
+    Phaze_F64Parameter:$peak_memory_bytes,
+    Phaze_F64Parameter:$mfu);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    static constexpr ::llvm::StringLiteral getAttrName() {
+      return ::llvm::StringLiteral("phaze.plan");
+    }
+    static constexpr ::llvm::StringLiteral getFixedAttrName() {
+      return ::llvm::StringLiteral("phaze.fixed_plan");
+    }
+  }];
+}
+
 #endif // PHAZE_DIALECT_PHAZE_IR_PHAZEATTRS_TD

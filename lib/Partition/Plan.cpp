@@ -1,0 +1,476 @@
+//===- Plan.cpp - phaze's placement model and its exact DP ----------------===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The DP runs over suffixes [i, n) and stage counts σ; a state keeps the
+// Pareto set of (max stage load, max stage gradient bytes, max stage
+// optimizer time) over its partitions, since the objective adds the first
+// times (m + p − 1) to terms in the other two, whose weights depend on d.
+// Stage memory depends on the microbatches in flight, min(σ, m) under 1F1B
+// or m under GPipe, so one DP serves every d with the same cap; pipeline
+// traffic uses the intra-node link only when a whole pipeline fits in a
+// node (node-aligned), which a second table covers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "phaze/Partition/Plan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <tuple>
+
+using namespace mlir::phaze::partition;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Prefix sums and interval figures of the chain.
+struct Chain {
+  const PlanProblem &p;
+  int n;
+  std::vector<double> fw, bw, opt, stat, grad, stash, rstash, flops;
+
+  explicit Chain(const PlanProblem &p) : p(p), n(p.layers.size()) {
+    for (auto *v : {&fw, &bw, &opt, &stat, &grad, &stash, &rstash, &flops})
+      v->assign(n + 1, 0);
+    for (int i = 0; i < n; ++i) {
+      const PlanLayer &l = p.layers[i];
+      fw[i + 1] = fw[i] + l.forwardS;
+      bw[i + 1] = bw[i] + l.backwardS;
+      opt[i + 1] = opt[i] + l.optimizerS;
+      stat[i + 1] =
+          stat[i] + l.parameterBytes + l.gradientBytes + l.optimizerStateBytes;
+      grad[i + 1] = grad[i] + l.gradientBytes;
+      stash[i + 1] = stash[i] + l.stashBytes;
+      rstash[i + 1] = rstash[i] + l.recomputeStashBytes;
+      flops[i + 1] = flops[i] + l.forwardFlops;
+    }
+  }
+
+  double maxStash(int i, int j) const {
+    double m = 0;
+    for (int v = i; v < j; ++v)
+      m = std::max(m, p.layers[v].stashBytes);
+    return m;
+  }
+
+  /// Load per microbatch of [i, j) with recomputation r, pipeline link pp.
+  double load(int i, int j, bool r, const PlanLink &pp) const {
+    double compute =
+        (fw[j] - fw[i]) + (bw[j] - bw[i]) + (r ? fw[j] - fw[i] : 0);
+    double comm = 0;
+    if (i > 0) // the input activation arrives (forward)
+      comm += p.layers[i - 1].outputBytes / pp.bandwidthBytesPerS + pp.latencyS;
+    if (j < n) // the output gradient arrives (backward)
+      comm += p.layers[j - 1].outputBytes / pp.bandwidthBytesPerS + pp.latencyS;
+    return compute + comm;
+  }
+
+  /// Memory per device of [i, j) holding `inflight` microbatches.
+  double memory(int i, int j, bool r, int64_t inflight) const {
+    double act = static_cast<double>(inflight) *
+                 (r ? rstash[j] - rstash[i] : stash[j] - stash[i]);
+    if (r) // one layer's activations are rebuilt during its backward
+      act += maxStash(i, j);
+    return (stat[j] - stat[i]) + act;
+  }
+};
+
+int64_t inflightOf(const PlanProblem &p, int64_t sigma, int64_t m) {
+  return p.schedule == PipelineSchedule::GPipe ? m : std::min(sigma, m);
+}
+
+/// Recomputation choices the policy allows, fastest first.
+std::vector<bool> choices(const PlanProblem &p) {
+  switch (p.recompute) {
+  case RecomputePolicy::Off:
+    return {false};
+  case RecomputePolicy::Full:
+    return {true};
+  case RecomputePolicy::Auto:
+    return {false, true};
+  }
+  return {false};
+}
+
+/// The gradient all-reduce of `gradBytes` over d replicas (a ring).
+double allReduce(int64_t d, double gradBytes, const PlanLink &link) {
+  if (d <= 1 || gradBytes <= 0)
+    return 0;
+  double dd = static_cast<double>(d);
+  return 2 * (dd - 1) / dd * gradBytes / link.bandwidthBytesPerS +
+         2 * (dd - 1) * link.latencyS;
+}
+
+/// Whether a pipeline of `devices` fits in one node, node-aligned.
+bool pipelineInNode(const PlanProblem &p, int64_t devices) {
+  return devices <= p.devicesPerNode && p.devicesPerNode % devices == 0;
+}
+
+/// One Pareto entry of a DP state.
+struct Entry {
+  double load, grad, opt;
+  int next;       ///< the next stage starts here (n: none)
+  int child;      ///< index in the next state's set
+  bool recompute; ///< of this state's first stage
+};
+
+bool dominates(const Entry &a, const Entry &b) {
+  return a.load <= b.load && a.grad <= b.grad && a.opt <= b.opt;
+}
+
+/// The DP for one in-flight cap and pipeline link.
+struct Table {
+  int n;
+  int64_t bound;
+  std::vector<std::vector<Entry>> sets; ///< [i * (bound + 1) + σ]
+  std::vector<Entry> &at(int i, int64_t s) { return sets[i * (bound + 1) + s]; }
+};
+
+void insert(std::vector<Entry> &set, const Entry &e) {
+  for (const Entry &x : set)
+    if (dominates(x, e))
+      return;
+  set.erase(std::remove_if(set.begin(), set.end(),
+                           [&](const Entry &x) { return dominates(e, x); }),
+            set.end());
+  set.push_back(e);
+}
+
+Table runDp(const Chain &c, int64_t bound, int64_t m, const PlanLink &pp) {
+  const PlanProblem &p = c.p;
+  int n = c.n;
+  Table tb{n, bound, {}};
+  tb.sets.assign(static_cast<size_t>(n + 1) * (bound + 1), {});
+  tb.at(n, 0).push_back({0, 0, 0, n, -1, false});
+  std::vector<bool> rs = choices(p);
+  for (int i = n - 1; i >= 0; --i)
+    for (int j = i + 1; j <= n; ++j) {
+      double g = c.grad[j] - c.grad[i], o = c.opt[j] - c.opt[i];
+      for (int64_t s = 1; s <= bound; ++s) {
+        const std::vector<Entry> &rest = tb.at(j, s - 1);
+        if (rest.empty())
+          continue;
+        // The fastest recomputation choice that fits at position s.
+        int64_t inflight = inflightOf(p, s, m);
+        bool found = false, r = false;
+        for (bool x : rs)
+          if (c.memory(i, j, x, inflight) <= p.memoryBytes) {
+            r = x;
+            found = true;
+            break;
+          }
+        if (!found)
+          continue;
+        double load = c.load(i, j, r, pp);
+        std::vector<Entry> &set = tb.at(i, s);
+        for (size_t k = 0; k < rest.size(); ++k)
+          insert(set, {std::max(load, rest[k].load), std::max(g, rest[k].grad),
+                       std::max(o, rest[k].opt), j, static_cast<int>(k), r});
+      }
+    }
+  return tb;
+}
+
+/// "85.9 GB", "1.2 MB", "1000 bytes": four significant digits.
+std::string formatBytes(double bytes) {
+  char buf[64];
+  if (bytes >= 1e9)
+    std::snprintf(buf, sizeof(buf), "%.4g GB", bytes / 1e9);
+  else if (bytes >= 1e6)
+    std::snprintf(buf, sizeof(buf), "%.4g MB", bytes / 1e6);
+  else
+    std::snprintf(buf, sizeof(buf), "%.4g bytes", bytes);
+  return buf;
+}
+
+Plan infeasible(std::string message) {
+  Plan plan;
+  plan.message = std::move(message);
+  return plan;
+}
+
+/// Fills the derived figures of `plan` (stages with first/last/recompute).
+Plan finish(const PlanProblem &p, const Chain &c, Plan plan) {
+  int64_t m = plan.microbatchesPerPipeline;
+  plan.p = plan.stages.size();
+  int64_t pipeDevices = plan.p * p.t;
+  const PlanLink &pp =
+      pipelineInNode(p, pipeDevices) ? p.intraNode : p.interNode;
+  const PlanLink &dp =
+      pipelineInNode(p, pipeDevices * plan.d) ? p.intraNode : p.interNode;
+  for (size_t k = 0; k < plan.stages.size(); ++k) {
+    PlanStage &s = plan.stages[k];
+    int64_t sigma = plan.p - k;
+    s.loadS = c.load(s.first, s.last + 1, s.recompute, pp);
+    s.memoryBytes =
+        c.memory(s.first, s.last + 1, s.recompute, inflightOf(p, sigma, m));
+    s.allReduceS = allReduce(plan.d, c.grad[s.last + 1] - c.grad[s.first], dp);
+    s.optimizerS = c.opt[s.last + 1] - c.opt[s.first];
+    plan.maxStageLoadS = std::max(plan.maxStageLoadS, s.loadS);
+    plan.allReduceS = std::max(plan.allReduceS, s.allReduceS);
+    plan.optimizerS = std::max(plan.optimizerS, s.optimizerS);
+    plan.peakMemoryBytes = std::max(plan.peakMemoryBytes, s.memoryBytes);
+  }
+  plan.pipelineS = plan.maxStageLoadS * static_cast<double>(m + plan.p - 1);
+  plan.timePerBatchS = plan.pipelineS + plan.allReduceS + plan.optimizerS;
+  double samples = static_cast<double>(p.microbatches) *
+                   static_cast<double>(p.samplesPerMicrobatch);
+  plan.samplesPerS = samples / plan.timePerBatchS;
+  plan.tokensPerS = plan.samplesPerS * static_cast<double>(p.tokensPerSample);
+  if (p.peakFlopsPerS > 0) {
+    // Model FLOPs: forward + backward (2x forward) per microbatch, on the
+    // t·p·d devices of the plan.
+    double flops = 3 * c.flops[c.n] * static_cast<double>(p.microbatches);
+    double devices = static_cast<double>(p.t * plan.p * plan.d);
+    plan.mfu = flops / (plan.timePerBatchS * devices * p.peakFlopsPerS);
+  }
+  plan.feasible = true;
+  return plan;
+}
+
+} // namespace
+
+bool PlanProblem::check(std::string &error) const {
+  if (layers.empty()) {
+    error = "no layer";
+    return false;
+  }
+  if (devices < 1 || devicesPerNode < 1) {
+    error = "devices and devices per node must be at least 1";
+    return false;
+  }
+  if (t < 1 || t > devices) {
+    error = "tensor-parallel width t = " + std::to_string(t) +
+            " must be in [1, devices = " + std::to_string(devices) + "]";
+    return false;
+  }
+  if (microbatches < 1 || samplesPerMicrobatch < 1 || tokensPerSample < 1) {
+    error = "microbatches, samples per microbatch and tokens per sample "
+            "must be at least 1";
+    return false;
+  }
+  if (!(memoryBytes > 0) || !std::isfinite(memoryBytes)) {
+    error = "memory per device must be positive";
+    return false;
+  }
+  for (const PlanLink *l : {&intraNode, &interNode})
+    if (!(l->bandwidthBytesPerS > 0) || !(l->latencyS >= 0)) {
+      error = "link bandwidths must be positive and latencies >= 0";
+      return false;
+    }
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const PlanLayer &l = layers[i];
+    for (double x : {l.forwardS, l.backwardS, l.optimizerS, l.parameterBytes,
+                     l.gradientBytes, l.optimizerStateBytes, l.stashBytes,
+                     l.recomputeStashBytes, l.outputBytes, l.forwardFlops})
+      if (!(x >= 0) || !std::isfinite(x)) {
+        error = "layer " + std::to_string(i) +
+                (l.name.empty() ? "" : " (" + l.name + ")") +
+                ": latencies and sizes must be finite and >= 0";
+        return false;
+      }
+  }
+  return true;
+}
+
+Plan mlir::phaze::partition::evaluateStages(
+    const PlanProblem &p, const std::vector<int> &firsts, int64_t d,
+    const std::vector<bool> &recompute) {
+  Chain c(p);
+  int n = c.n;
+  if (firsts.empty() || firsts[0] != 0)
+    return infeasible("the first stage must start at layer 0");
+  for (size_t k = 1; k < firsts.size(); ++k)
+    if (firsts[k] <= firsts[k - 1] || firsts[k] >= n)
+      return infeasible("stage starts must increase within the layers");
+  int64_t stages = firsts.size();
+  if (d < 1 || p.microbatches % d != 0)
+    return infeasible("d = " + std::to_string(d) +
+                      " does not divide the microbatches per batch (" +
+                      std::to_string(p.microbatches) + ")");
+  if (stages * p.t * d > p.devices)
+    return infeasible(std::to_string(stages) +
+                      " stages x t = " + std::to_string(p.t) +
+                      " x d = " + std::to_string(d) + " need more than the " +
+                      std::to_string(p.devices) + " devices");
+  Plan plan;
+  plan.t = p.t;
+  plan.d = d;
+  plan.microbatchesPerPipeline = p.microbatches / d;
+  std::vector<bool> rs = choices(p);
+  for (int64_t k = 0; k < stages; ++k) {
+    PlanStage s;
+    s.first = firsts[k];
+    s.last = (k + 1 < stages ? firsts[k + 1] : n) - 1;
+    int64_t inflight = inflightOf(p, stages - k, plan.microbatchesPerPipeline);
+    if (!recompute.empty()) {
+      s.recompute = recompute[k];
+      if (c.memory(s.first, s.last + 1, s.recompute, inflight) > p.memoryBytes)
+        return infeasible("stage " + std::to_string(k) +
+                          " does not fit in memory");
+    } else {
+      bool found = false;
+      for (bool x : rs)
+        if (c.memory(s.first, s.last + 1, x, inflight) <= p.memoryBytes) {
+          s.recompute = x;
+          found = true;
+          break;
+        }
+      if (!found)
+        return infeasible("stage " + std::to_string(k) + " (layers " +
+                          std::to_string(s.first) + ".." +
+                          std::to_string(s.last) + ") does not fit in memory");
+    }
+    plan.stages.push_back(s);
+  }
+  return finish(p, c, std::move(plan));
+}
+
+Plan mlir::phaze::partition::evaluateFixed(const PlanProblem &p, int64_t stages,
+                                           int64_t d, int coreFirst,
+                                           int coreLast) {
+  int n = p.layers.size();
+  if (coreLast < 0) {
+    coreFirst = 0;
+    coreLast = n - 1;
+  }
+  int64_t L = coreLast - coreFirst + 1;
+  if (coreFirst < 0 || coreLast >= n || L < 1)
+    return infeasible("the fixed strategy's core layers are out of range");
+  if (stages < 1 || stages > L)
+    return infeasible("the fixed strategy needs 1 to " + std::to_string(L) +
+                      " stages");
+  int64_t block = (L + stages - 1) / stages;
+  std::vector<int> firsts{0};
+  for (int64_t k = 1; k < stages; ++k) {
+    if (k * block >= L)
+      return infeasible("the fixed strategy's stage " + std::to_string(k) +
+                        " is empty (" + std::to_string(L) + " layers in " +
+                        std::to_string(stages) + " blocks of " +
+                        std::to_string(block) + ")");
+    firsts.push_back(coreFirst + k * block);
+  }
+  return evaluateStages(p, firsts, d);
+}
+
+namespace {
+
+/// The best entry over every d and stage count.
+struct Best {
+  double tpb = kInf;
+  int64_t d = 0, s = 0;
+  bool intra = false;
+  int entry = -1;
+};
+
+/// The DP tables of one problem, one per (in-flight cap, pipeline link in
+/// a node), built on demand.
+struct Search {
+  const PlanProblem &p;
+  Chain c;
+  int64_t bound;
+  std::map<std::pair<int64_t, bool>, Table> tables;
+
+  explicit Search(const PlanProblem &p)
+      : p(p), c(p), bound(std::min<int64_t>(c.n, p.devices / p.t)) {}
+
+  Table &tableFor(int64_t m, bool intra) {
+    int64_t cap =
+        p.schedule == PipelineSchedule::GPipe ? m : std::min(m, bound);
+    auto key = std::make_pair(cap, intra);
+    auto it = tables.find(key);
+    if (it == tables.end())
+      it = tables
+               .emplace(key,
+                        runDp(c, bound, cap, intra ? p.intraNode : p.interNode))
+               .first;
+    return it->second;
+  }
+
+  /// Every d dividing M with p·t·d <= devices, every stage count.
+  Best run() {
+    Best best;
+    for (int64_t d = 1; d * p.t <= p.devices && d <= p.microbatches; ++d) {
+      if (p.microbatches % d)
+        continue;
+      int64_t m = p.microbatches / d;
+      for (int64_t s = 1; s <= std::min(bound, p.devices / (p.t * d)); ++s) {
+        bool intra = pipelineInNode(p, s * p.t);
+        Table &tb = tableFor(m, intra);
+        const PlanLink &dl =
+            pipelineInNode(p, s * p.t * d) ? p.intraNode : p.interNode;
+        const std::vector<Entry> &set = tb.at(0, s);
+        for (size_t k = 0; k < set.size(); ++k) {
+          const Entry &e = set[k];
+          double tpb = e.load * static_cast<double>(m + s - 1) +
+                       allReduce(d, e.grad, dl) + e.opt;
+          if (tpb < best.tpb)
+            best = {tpb, d, s, intra, static_cast<int>(k)};
+        }
+      }
+    }
+    return best;
+  }
+};
+
+} // namespace
+
+Plan mlir::phaze::partition::solvePlan(const PlanProblem &p) {
+  Search search(p);
+  int n = search.c.n;
+  Best best = search.run();
+  if (best.entry < 0) {
+    // Feasibility is monotone in the memory: find the smallest that admits
+    // a placement (doubling, then bisection to 1e-6 relative).
+    auto fits = [&](double memory) {
+      PlanProblem q = p;
+      q.memoryBytes = memory;
+      return Search(q).run().entry >= 0;
+    };
+    double lo = p.memoryBytes, hi = 2 * p.memoryBytes;
+    while (hi < 1e30 && !fits(hi)) {
+      lo = hi;
+      hi *= 2;
+    }
+    if (hi >= 1e30)
+      return infeasible("no placement exists at any memory size");
+    while (hi - lo > 1e-6 * hi) {
+      double mid = 0.5 * (lo + hi);
+      (fits(mid) ? hi : lo) = mid;
+    }
+    Plan plan = infeasible(
+        "no placement fits in " + formatBytes(p.memoryBytes) +
+        " of memory per device (binding: memory per device; the smallest "
+        "that admits a placement is " +
+        formatBytes(hi) + ")");
+    plan.memoryNeededBytes = hi;
+    return plan;
+  }
+  Table &tb = search.tableFor(p.microbatches / best.d, best.intra);
+  Plan plan;
+  plan.t = p.t;
+  plan.d = best.d;
+  plan.microbatchesPerPipeline = p.microbatches / best.d;
+  int i = 0, k = best.entry;
+  int64_t s = best.s;
+  while (i < n) {
+    const Entry &e = tb.at(i, s)[k];
+    PlanStage st;
+    st.first = i;
+    st.last = e.next - 1;
+    st.recompute = e.recompute;
+    plan.stages.push_back(st);
+    i = e.next;
+    k = e.child;
+    --s;
+  }
+  return finish(p, search.c, std::move(plan));
+}

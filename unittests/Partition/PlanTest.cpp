@@ -1,0 +1,226 @@
+//===- PlanTest.cpp - phaze's placement DP against brute force ------------===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// solvePlan must equal the best of every cut of the chain, every d and every
+// per-stage recomputation choice, each scored by a transcription of the
+// model in Plan.h written here, independently of the library.
+//
+//===----------------------------------------------------------------------===//
+
+#include "phaze/Partition/Plan.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+using namespace mlir::phaze::partition;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Time per batch of a plan, or kInf when it does not fit.
+double score(const PlanProblem &p, const std::vector<int> &firsts, int64_t d,
+             const std::vector<bool> &rec) {
+  int n = p.layers.size();
+  int64_t s = firsts.size();
+  if (p.microbatches % d || s * p.t * d > p.devices)
+    return kInf;
+  int64_t m = p.microbatches / d;
+  auto inNode = [&](int64_t devices) {
+    return devices <= p.devicesPerNode && p.devicesPerNode % devices == 0;
+  };
+  const PlanLink &pp = inNode(s * p.t) ? p.intraNode : p.interNode;
+  const PlanLink &dl = inNode(s * p.t * d) ? p.intraNode : p.interNode;
+  double maxLoad = 0, maxAr = 0, maxOpt = 0;
+  for (int64_t k = 0; k < s; ++k) {
+    int i = firsts[k], j = k + 1 < s ? firsts[k + 1] : n;
+    if (rec[k] && p.recompute == RecomputePolicy::Off)
+      return kInf;
+    if (!rec[k] && p.recompute == RecomputePolicy::Full)
+      return kInf;
+    double load = 0, stat = 0, act = 0, peak = 0, grad = 0, opt = 0;
+    for (int v = i; v < j; ++v) {
+      const PlanLayer &l = p.layers[v];
+      load += l.forwardS + l.backwardS + (rec[k] ? l.forwardS : 0);
+      stat += l.parameterBytes + l.gradientBytes + l.optimizerStateBytes;
+      act += rec[k] ? l.recomputeStashBytes : l.stashBytes;
+      peak = std::max(peak, l.stashBytes);
+      grad += l.gradientBytes;
+      opt += l.optimizerS;
+    }
+    if (i > 0)
+      load += p.layers[i - 1].outputBytes / pp.bandwidthBytesPerS + pp.latencyS;
+    if (j < n)
+      load += p.layers[j - 1].outputBytes / pp.bandwidthBytesPerS + pp.latencyS;
+    int64_t sigma = s - k;
+    int64_t inflight =
+        p.schedule == PipelineSchedule::GPipe ? m : std::min<int64_t>(sigma, m);
+    double mem = stat + inflight * act + (rec[k] ? peak : 0);
+    if (mem > p.memoryBytes)
+      return kInf;
+    double ar = d > 1 && grad > 0
+                    ? 2.0 * (d - 1) / d * grad / dl.bandwidthBytesPerS +
+                          2.0 * (d - 1) * dl.latencyS
+                    : 0;
+    maxLoad = std::max(maxLoad, load);
+    maxAr = std::max(maxAr, ar);
+    maxOpt = std::max(maxOpt, opt);
+  }
+  return maxLoad * (m + s - 1) + maxAr + maxOpt;
+}
+
+double bruteForce(const PlanProblem &p) {
+  int n = p.layers.size();
+  double best = kInf;
+  for (unsigned mask = 0; mask < (1u << (n - 1)); ++mask) {
+    std::vector<int> firsts{0};
+    for (int v = 1; v < n; ++v)
+      if ((mask >> (v - 1)) & 1)
+        firsts.push_back(v);
+    int s = firsts.size();
+    for (int64_t d = 1; d <= p.devices; ++d)
+      for (unsigned r = 0; r < (1u << s); ++r) {
+        std::vector<bool> rec;
+        for (int k = 0; k < s; ++k)
+          rec.push_back((r >> k) & 1);
+        best = std::min(best, score(p, firsts, d, rec));
+      }
+  }
+  return best;
+}
+
+PlanProblem randomProblem(std::mt19937 &rng, int n) {
+  std::uniform_real_distribution<double> u(0, 1);
+  auto pick = [&](int k) { return static_cast<double>(rng() % k); };
+  PlanProblem p;
+  p.t = 1 + rng() % 2;
+  p.devices = p.t * (1 + rng() % 6);
+  p.devicesPerNode = std::vector<int64_t>{1, 2, 4}[rng() % 3];
+  p.intraNode = {4, 0.01 * pick(3)};
+  p.interNode = {1 + pick(2), 0.05 * pick(3)};
+  p.microbatches = 1 + rng() % 8;
+  p.memoryBytes = 10 + pick(30);
+  p.schedule =
+      u(rng) < 0.7 ? PipelineSchedule::OneFOneB : PipelineSchedule::GPipe;
+  p.recompute =
+      std::vector<RecomputePolicy>{RecomputePolicy::Off, RecomputePolicy::Full,
+                                   RecomputePolicy::Auto}[rng() % 3];
+  for (int v = 0; v < n; ++v) {
+    PlanLayer l;
+    l.forwardS = 1 + pick(4);
+    l.backwardS = 1 + pick(6);
+    l.optimizerS = 0.5 * pick(3);
+    l.parameterBytes = pick(4);
+    l.gradientBytes = l.parameterBytes;
+    l.optimizerStateBytes = pick(3);
+    l.stashBytes = 1 + pick(5);
+    l.recomputeStashBytes = 0.5 * pick(3);
+    l.outputBytes = pick(3);
+    p.layers.push_back(l);
+  }
+  return p;
+}
+
+TEST(Plan, EqualsBruteForceOnRandomChains) {
+  std::mt19937 rng(175);
+  int feasible = 0, infeasible = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    PlanProblem p = randomProblem(rng, 1 + trial % 6);
+    std::string error;
+    ASSERT_TRUE(p.check(error)) << error;
+    double expected = bruteForce(p);
+    Plan plan = solvePlan(p);
+    if (expected == kInf) {
+      EXPECT_FALSE(plan.feasible) << "trial " << trial;
+      // The smallest memory reported does admit a placement.
+      if (plan.memoryNeededBytes > 0) {
+        PlanProblem q = p;
+        q.memoryBytes = plan.memoryNeededBytes;
+        EXPECT_TRUE(solvePlan(q).feasible) << "trial " << trial;
+        q.memoryBytes = plan.memoryNeededBytes * (1 - 1e-5);
+        EXPECT_FALSE(solvePlan(q).feasible) << "trial " << trial;
+      }
+      ++infeasible;
+      continue;
+    }
+    ++feasible;
+    ASSERT_TRUE(plan.feasible) << "trial " << trial << ": " << plan.message;
+    EXPECT_NEAR(plan.timePerBatchS, expected, 1e-9 * expected)
+        << "trial " << trial;
+    // The plan scores what the DP says, and evaluateStages agrees.
+    std::vector<int> firsts;
+    std::vector<bool> rec;
+    for (const PlanStage &s : plan.stages) {
+      firsts.push_back(s.first);
+      rec.push_back(s.recompute);
+    }
+    EXPECT_NEAR(score(p, firsts, plan.d, rec), plan.timePerBatchS,
+                1e-9 * expected);
+    Plan again = evaluateStages(p, firsts, plan.d, rec);
+    ASSERT_TRUE(again.feasible) << again.message;
+    EXPECT_NEAR(again.timePerBatchS, plan.timePerBatchS, 1e-9 * expected);
+  }
+  EXPECT_GT(feasible, 200);
+  EXPECT_GT(infeasible, 20);
+}
+
+/// Four identical layers (1 s forward, 2 s backward), 4 devices, 8
+/// microbatches, plenty of memory, fast links: one stage over d = 4
+/// (12 s per microbatch x 2 microbatches = 24 s, PHAZE's example A) beats
+/// four stages (3 s x (8 + 3) = 33 s). By hand.
+TEST(Plan, ChainByHand) {
+  PlanProblem p;
+  p.devices = 4;
+  p.devicesPerNode = 4;
+  p.intraNode = p.interNode = {1e30, 0};
+  p.microbatches = 8;
+  p.memoryBytes = 1e9;
+  p.recompute = RecomputePolicy::Off;
+  for (int v = 0; v < 4; ++v)
+    p.layers.push_back({"l", 1, 2, 0, 0, 0, 0, 1, 0, 0, 0});
+  Plan plan = solvePlan(p);
+  ASSERT_TRUE(plan.feasible) << plan.message;
+  EXPECT_DOUBLE_EQ(plan.timePerBatchS, 24.0);
+  EXPECT_EQ(plan.d, 4);
+  EXPECT_EQ(plan.p, 1);
+  Plan four = evaluateFixed(p, 4, 1);
+  ASSERT_TRUE(four.feasible) << four.message;
+  EXPECT_DOUBLE_EQ(four.timePerBatchS, 33.0);
+  // With 1 byte per parameter and gradient on each layer and a 1 byte/s
+  // data-parallel link the ring all-reduce of 4 bytes over d = 4 costs
+  // 2 * 3/4 * 4 = 6 s: 30 s, still the best (d = 2 with two stages:
+  // 6 s x (4 + 1) + 2 * 1/2 * 2 = 32 s).
+  for (PlanLayer &l : p.layers)
+    l.parameterBytes = l.gradientBytes = 1;
+  p.intraNode = p.interNode = {1, 0};
+  plan = solvePlan(p);
+  ASSERT_TRUE(plan.feasible);
+  EXPECT_DOUBLE_EQ(plan.timePerBatchS, 30.0);
+}
+
+TEST(Plan, InfeasibleSaysHowMuchMemory) {
+  PlanProblem p;
+  p.devices = 1;
+  p.intraNode = p.interNode = {1, 0};
+  p.microbatches = 4;
+  p.memoryBytes = 5;
+  p.recompute = RecomputePolicy::Off;
+  // One device: one stage of both layers, 2 + 2 static + 1 microbatch of
+  // 1 + 2 activations = 7 bytes.
+  p.layers.push_back({"a", 1, 1, 0, 1, 1, 0, 1, 0, 0, 0});
+  p.layers.push_back({"b", 1, 1, 0, 1, 1, 0, 2, 0, 0, 0});
+  Plan plan = solvePlan(p);
+  EXPECT_FALSE(plan.feasible);
+  EXPECT_NEAR(plan.memoryNeededBytes, 7.0, 1e-5);
+  EXPECT_NE(plan.message.find("binding: memory"), std::string::npos)
+      << plan.message;
+}
+
+} // namespace
