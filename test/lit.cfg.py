@@ -13,12 +13,19 @@ config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.phaze_obj_root, "test")
 config.excludes = ["Unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
-                   "Inputs"]
+                   "Inputs", "cmake-consumer"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%hardware", config.phaze_hardware_dir))
 config.substitutions.append(("%shared_data", config.phaze_shared_data_dir))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%phaze_plugin", config.phaze_plugin))
+# ccache for the CMake package test's consumer build, when installed.
+import shutil
+config.substitutions.append(("%ccache", shutil.which("ccache") or ""))
+# Upstream mlir-opt from the LLVM installation (for the plugin tests).
+config.substitutions.append(("%mlir_opt",
+                             os.path.join(config.llvm_tools_dir, "mlir-opt")))
 config.substitutions.append(("%phaze_obj_root", config.phaze_obj_root))
 config.substitutions.append(("%phaze_src_root", config.phaze_src_root))
 config.substitutions.append(("%scripts", os.path.join(config.phaze_src_root,

@@ -25,6 +25,15 @@ function(add_phaze_library name)
   if(ARG_LINK_LIBS)
     target_link_libraries(${name} PUBLIC ${ARG_LINK_LIBS})
   endif()
+  phaze_export_library(${name})
+endfunction()
+
+# phaze_export_library(name): installs the library and adds it to the
+# PhazeTargets export set (find_package(Phaze) in other projects).
+function(phaze_export_library name)
+  set_property(GLOBAL APPEND PROPERTY PHAZE_EXPORTED_LIBRARIES ${name})
+  target_include_directories(${name} INTERFACE
+    $<INSTALL_INTERFACE:include>)
 endfunction()
 
 # add_phaze_solver_library(name srcs... [LINK_LIBS ...] [PRIVATE_LIBS ...])
@@ -41,6 +50,7 @@ function(add_phaze_solver_library name)
   if(ARG_PRIVATE_LIBS)
     target_link_libraries(${name} PRIVATE ${ARG_PRIVATE_LIBS})
   endif()
+  phaze_export_library(${name})
 endfunction()
 
 # add_phaze_doc(td_file output_path command...)

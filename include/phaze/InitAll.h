@@ -21,6 +21,10 @@ void registerPhazeDialects(DialectRegistry &registry);
 /// math, tosa, scf, cf, affine, memref, bufferization and ml_program.
 void registerAllDialects(DialectRegistry &registry);
 
+/// Registers phaze's own passes (accel-* and phaze-*) and pipelines only:
+/// for a plugin loaded into a tool that registers the upstream ones.
+void registerPhazePassesAndPipelines();
+
 /// Registers phaze's passes (accel-* and phaze-*) plus the upstream passes
 /// phaze pipelines use: canonicalize, cse, symbol-dce, inline, and the
 /// TOSA-to-linalg conversions with their pipeline.

@@ -47,10 +47,14 @@ void mlir::phaze::registerAllDialects(DialectRegistry &registry) {
   func::registerInlinerExtension(registry);
 }
 
-void mlir::phaze::registerAllPasses() {
+void mlir::phaze::registerPhazePassesAndPipelines() {
   accel::registerAccelPasses();
   registerPhazePasses();
   registerPhazePipelines();
+}
+
+void mlir::phaze::registerAllPasses() {
+  registerPhazePassesAndPipelines();
   registerCanonicalizerPass();
   registerCSEPass();
   registerSymbolDCEPass();
