@@ -151,31 +151,38 @@ Table runDp(const Chain &c, int64_t bound, int64_t m, const PlanLink &pp) {
   tb.sets.assign(static_cast<size_t>(n + 1) * (bound + 1), {});
   tb.at(n, 0).push_back({0, 0, 0, n, -1, false});
   std::vector<bool> rs = choices(p);
-  for (int i = n - 1; i >= 0; --i)
+  for (int i = n - 1; i >= 0; --i) {
+    double peak = 0; // the largest single-layer stash in [i, j)
     for (int j = i + 1; j <= n; ++j) {
+      peak = std::max(peak, p.layers[j - 1].stashBytes);
       double g = c.grad[j] - c.grad[i], o = c.opt[j] - c.opt[i];
-      for (int64_t s = 1; s <= bound; ++s) {
+      double stat = c.stat[j] - c.stat[i];
+      double stash[2] = {c.stash[j] - c.stash[i], c.rstash[j] - c.rstash[i]};
+      double load[2] = {c.load(i, j, false, pp), c.load(i, j, true, pp)};
+      // The rest covers n - j layers in s - 1 stages of at least one.
+      int64_t top = std::min<int64_t>(bound, n - j + 1);
+      for (int64_t s = 1; s <= top; ++s) {
         const std::vector<Entry> &rest = tb.at(j, s - 1);
         if (rest.empty())
           continue;
         // The fastest recomputation choice that fits at position s.
-        int64_t inflight = inflightOf(p, s, m);
-        bool found = false, r = false;
+        double inflight = static_cast<double>(inflightOf(p, s, m));
+        int r = -1;
         for (bool x : rs)
-          if (c.memory(i, j, x, inflight) <= p.memoryBytes) {
+          if (stat + inflight * stash[x] + (x ? peak : 0) <= p.memoryBytes) {
             r = x;
-            found = true;
             break;
           }
-        if (!found)
+        if (r < 0)
           continue;
-        double load = c.load(i, j, r, pp);
         std::vector<Entry> &set = tb.at(i, s);
         for (size_t k = 0; k < rest.size(); ++k)
-          insert(set, {std::max(load, rest[k].load), std::max(g, rest[k].grad),
-                       std::max(o, rest[k].opt), j, static_cast<int>(k), r});
+          insert(set, {std::max(load[r], rest[k].load),
+                       std::max(g, rest[k].grad), std::max(o, rest[k].opt), j,
+                       static_cast<int>(k), r == 1});
       }
     }
+  }
   return tb;
 }
 
@@ -382,17 +389,33 @@ struct Search {
   explicit Search(const PlanProblem &p)
       : p(p), c(p), bound(std::min<int64_t>(c.n, p.devices / p.t)) {}
 
-  Table &tableFor(int64_t m, bool intra) {
-    int64_t cap =
-        p.schedule == PipelineSchedule::GPipe ? m : std::min(m, bound);
+  /// The table for m microbatches per pipeline, pipeline traffic inside a
+  /// node or not, and stage counts up to `depth`. Under 1F1B the in-flight
+  /// cap min(σ, m) only matters when m < depth, so every such d shares the
+  /// uncapped table.
+  Table &tableFor(int64_t m, bool intra, int64_t depth) {
+    int64_t cap = m;
+    if (p.schedule == PipelineSchedule::OneFOneB && m >= depth)
+      cap = std::numeric_limits<int64_t>::max() / 4;
     auto key = std::make_pair(cap, intra);
     auto it = tables.find(key);
-    if (it == tables.end())
+    if (it == tables.end() || it->second.bound < depth)
       it = tables
-               .emplace(key,
-                        runDp(c, bound, cap, intra ? p.intraNode : p.interNode))
+               .insert_or_assign(key, runDp(c, depth, cap,
+                                            intra ? p.intraNode : p.interNode))
                .first;
     return it->second;
+  }
+
+  /// Stage counts the final round reads for d pipelines.
+  int64_t depthFor(int64_t d) const {
+    return std::min(bound, p.devices / (p.t * d));
+  }
+
+  /// Whether pipelines of s stages keep their traffic inside a node. A
+  /// single stage has no pipeline traffic: it reads the inter-node table.
+  bool intraFor(int64_t s) const {
+    return s > 1 && pipelineInNode(p, s * p.t);
   }
 
   /// Every d dividing M with p·t·d <= devices, every stage count.
@@ -402,9 +425,12 @@ struct Search {
       if (p.microbatches % d)
         continue;
       int64_t m = p.microbatches / d;
-      for (int64_t s = 1; s <= std::min(bound, p.devices / (p.t * d)); ++s) {
-        bool intra = pipelineInNode(p, s * p.t);
-        Table &tb = tableFor(m, intra);
+      int64_t depth = depthFor(d);
+      for (int64_t s = 1; s <= depth; ++s) {
+        bool intra = intraFor(s);
+        // Intra-node pipelines are short: their table stops at the longest.
+        Table &tb = tableFor(
+            m, intra, intra ? std::min(depth, p.devicesPerNode / p.t) : depth);
         const PlanLink &dl =
             pipelineInNode(p, s * p.t * d) ? p.intraNode : p.interNode;
         const std::vector<Entry> &set = tb.at(0, s);
@@ -454,7 +480,10 @@ Plan mlir::phaze::partition::solvePlan(const PlanProblem &p) {
     plan.memoryNeededBytes = hi;
     return plan;
   }
-  Table &tb = search.tableFor(p.microbatches / best.d, best.intra);
+  int64_t depth = search.depthFor(best.d);
+  Table &tb = search.tableFor(
+      p.microbatches / best.d, best.intra,
+      best.intra ? std::min(depth, p.devicesPerNode / p.t) : depth);
   Plan plan;
   plan.t = p.t;
   plan.d = best.d;
