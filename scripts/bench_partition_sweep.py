@@ -6,8 +6,11 @@ TPUv4-like chip in PHAZE's 1024-device system): for every t in {1, 2, 4, 8}
 and microbatch size in {1, 2, 4, 8}, runs the workload pipeline and
 phaze-schedule once (not timed), then phaze-partition for recompute
 {off, full} x HBM {32, 64, 80} GB (96 placements in all), --runs times, and
-reports the median time of the partition pass (-mlir-timing; loading the
-chain included) summed over the 96 placements, and the best placement.
+reports the median DP time of the feasible placements (the plan's solve_s;
+an infeasible one is an error and carries no plan) and the median time of
+the whole partition pass for all 96 (-mlir-timing; loading the chain from
+IR and explaining infeasibility included), each summed, and the best
+placement.
 
 Usage: scripts/bench_partition_sweep.py [--build build] [--runs 3]
            [--hardware hardware/phaze.mlir] [--model gpt3-175b]
@@ -22,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 
+SOLVE = re.compile(r"phaze\.plan = #phaze\.plan<.*?solve_s = ([0-9.e+-]+)>")
 TIMING = re.compile(r"([0-9.]+) \(\s*[0-9.]+%\)\s+PhazePartitionPass")
 PLAN = re.compile(r"phaze\.plan = #phaze\.plan<semantics = \"phaze\", t = (\d+), "
                   r"d = (\d+), p = (\d+).*?time_per_iteration_s = ([0-9.e+-]+)")
@@ -40,7 +44,7 @@ def main():
     a = p.parse_args()
     opt = os.path.join(a.build, "bin", "phaze-opt")
     tmp = tempfile.mkdtemp()
-    total = []
+    total, dp = [], []
     best = None
     count = 0
     for mbs in (1, 2, 4, 8):
@@ -57,7 +61,7 @@ def main():
                 sys.exit(r.stderr[-2000:])
             for recompute in ("off", "full"):
                 for hbm in (32, 64, 80):
-                    times = []
+                    times, solves = [], []
                     for _ in range(a.runs):
                         r = subprocess.run(
                             [opt, sched, "-mlir-timing",
@@ -68,17 +72,22 @@ def main():
                             capture_output=True, text=True)
                         m = TIMING.search(r.stderr)
                         times.append(float(m.group(1)) if m else 0.0)
+                        m = SOLVE.search(r.stdout)
+                        solves.append(float(m.group(1)) if m else 0.0)
                     count += 1
                     total.append(statistics.median(times))
+                    dp.append(statistics.median(solves))
                     plan = PLAN.search(r.stdout)
                     if plan:
                         tpi = float(plan.group(4))
                         if best is None or tpi < best[0]:
                             best = (tpi, mbs, t, plan.group(2), plan.group(3),
                                     recompute, hbm)
-    print("placements: %d, partition pass time summed: %.1f ms "
-          "(median of %d runs each), %.2f ms per placement" %
-          (count, 1000 * sum(total), a.runs, 1000 * sum(total) / count))
+    print("placements: %d (%d feasible), DP time (solve_s) summed: %.1f ms, "
+          "partition pass time summed: %.1f ms (loading the chain from IR "
+          "included); medians of %d runs each" %
+          (count, sum(1 for x in dp if x > 0), 1000 * sum(dp),
+           1000 * sum(total), a.runs))
     if best:
         tpi, mbs, t, d, pp, recompute, hbm = best
         samples = a.global_batch / tpi

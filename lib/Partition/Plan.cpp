@@ -151,35 +151,57 @@ Table runDp(const Chain &c, int64_t bound, int64_t m, const PlanLink &pp) {
   tb.sets.assign(static_cast<size_t>(n + 1) * (bound + 1), {});
   tb.at(n, 0).push_back({0, 0, 0, n, -1, false});
   std::vector<bool> rs = choices(p);
+  // Interval figures of [i, j) for the current i, by j.
+  std::vector<double> peak(n + 1), load0(n + 1), load1(n + 1);
   for (int i = n - 1; i >= 0; --i) {
-    double peak = 0; // the largest single-layer stash in [i, j)
+    double pk = 0; // the largest single-layer stash in [i, j)
     for (int j = i + 1; j <= n; ++j) {
-      peak = std::max(peak, p.layers[j - 1].stashBytes);
-      double g = c.grad[j] - c.grad[i], o = c.opt[j] - c.opt[i];
-      double stat = c.stat[j] - c.stat[i];
-      double stash[2] = {c.stash[j] - c.stash[i], c.rstash[j] - c.rstash[i]};
-      double load[2] = {c.load(i, j, false, pp), c.load(i, j, true, pp)};
+      pk = std::max(pk, p.layers[j - 1].stashBytes);
+      peak[j] = pk;
+      load0[j] = c.load(i, j, false, pp);
+      load1[j] = c.load(i, j, true, pp);
+    }
+    for (int64_t s = 1; s <= bound; ++s) {
+      double inflight = static_cast<double>(inflightOf(p, s, m));
+      std::vector<Entry> &set = tb.at(i, s);
       // The rest covers n - j layers in s - 1 stages of at least one.
-      int64_t top = std::min<int64_t>(bound, n - j + 1);
-      for (int64_t s = 1; s <= top; ++s) {
-        const std::vector<Entry> &rest = tb.at(j, s - 1);
-        if (rest.empty())
-          continue;
-        // The fastest recomputation choice that fits at position s.
-        double inflight = static_cast<double>(inflightOf(p, s, m));
+      for (int j = i + 1; j <= n - (s - 1); ++j) {
+        double g = c.grad[j] - c.grad[i], o = c.opt[j] - c.opt[i];
+        double stat = c.stat[j] - c.stat[i];
+        // The fastest recomputation choice that fits at position s. Memory
+        // grows with j: once nothing fits, nothing longer does.
         int r = -1;
-        for (bool x : rs)
-          if (stat + inflight * stash[x] + (x ? peak : 0) <= p.memoryBytes) {
+        for (bool x : rs) {
+          double stash =
+              x ? c.rstash[j] - c.rstash[i] : c.stash[j] - c.stash[i];
+          if (stat + inflight * stash + (x ? peak[j] : 0) <= p.memoryBytes) {
             r = x;
             break;
           }
+        }
         if (r < 0)
-          continue;
-        std::vector<Entry> &set = tb.at(i, s);
+          break;
+        double load = r ? load1[j] : load0[j];
+        // Load, gradient and optimizer time of the stage only grow with j:
+        // once an entry dominates the stage alone, longer stages give
+        // dominated entries.
+        bool dominated = false;
+        for (const Entry &e : set)
+          dominated |= e.load <= load && e.grad <= g && e.opt <= o;
+        if (dominated) {
+          // ... except the whole suffix as one stage (s = 1), which sends no
+          // output gradient and can be cheaper.
+          if (s == 1 && j < n - 1) {
+            j = n - 1;
+            continue;
+          }
+          break;
+        }
+        const std::vector<Entry> &rest = tb.at(j, s - 1);
         for (size_t k = 0; k < rest.size(); ++k)
-          insert(set, {std::max(load[r], rest[k].load),
-                       std::max(g, rest[k].grad), std::max(o, rest[k].opt), j,
-                       static_cast<int>(k), r == 1});
+          insert(set,
+                 {std::max(load, rest[k].load), std::max(g, rest[k].grad),
+                  std::max(o, rest[k].opt), j, static_cast<int>(k), r == 1});
       }
     }
   }
@@ -401,8 +423,8 @@ struct Search {
     auto it = tables.find(key);
     if (it == tables.end() || it->second.bound < depth)
       it = tables
-               .insert_or_assign(key, runDp(c, depth, cap,
-                                            intra ? p.intraNode : p.interNode))
+               .insert_or_assign(
+                   key, runDp(c, depth, cap, intra ? p.intraNode : p.interNode))
                .first;
     return it->second;
   }
@@ -414,9 +436,7 @@ struct Search {
 
   /// Whether pipelines of s stages keep their traffic inside a node. A
   /// single stage has no pipeline traffic: it reads the inter-node table.
-  bool intraFor(int64_t s) const {
-    return s > 1 && pipelineInNode(p, s * p.t);
-  }
+  bool intraFor(int64_t s) const { return s > 1 && pipelineInNode(p, s * p.t); }
 
   /// Every d dividing M with p·t·d <= devices, every stage count.
   Best run() {
@@ -449,29 +469,73 @@ struct Search {
 
 } // namespace
 
+/// The smallest memory per device that admits a placement: min over d and
+/// plans of the largest stage memory, each stage with its least-memory
+/// recomputation choice. A min-max DP per in-flight cap (under 1F1B every d
+/// whose m reaches its deepest pipeline shares the uncapped one).
+static double minimalMemory(const PlanProblem &p, const Chain &c,
+                            int64_t bound) {
+  int n = c.n;
+  std::vector<bool> rs = choices(p);
+  auto run = [&](int64_t depth, int64_t cap) {
+    std::vector<double> dp((n + 1) * (depth + 1), kInf);
+    auto at = [&](int i, int64_t s) -> double & {
+      return dp[i * (depth + 1) + s];
+    };
+    at(n, 0) = 0;
+    std::vector<double> peak(n + 1);
+    for (int i = n - 1; i >= 0; --i) {
+      double pk = 0;
+      for (int j = i + 1; j <= n; ++j)
+        peak[j] = pk = std::max(pk, p.layers[j - 1].stashBytes);
+      for (int64_t s = 1; s <= depth; ++s) {
+        double inflight = static_cast<double>(inflightOf(p, s, cap));
+        double &cell = at(i, s);
+        for (int j = i + 1; j <= n - (s - 1); ++j) {
+          double stat = c.stat[j] - c.stat[i], mem = kInf;
+          for (bool x : rs)
+            mem = std::min(mem, stat +
+                                    inflight * (x ? c.rstash[j] - c.rstash[i]
+                                                  : c.stash[j] - c.stash[i]) +
+                                    (x ? peak[j] : 0));
+          // The stage's memory only grows with j.
+          if (mem >= cell)
+            break;
+          cell = std::min(cell, std::max(mem, at(j, s - 1)));
+        }
+      }
+    }
+    double best = kInf;
+    for (int64_t s = 1; s <= depth; ++s)
+      best = std::min(best, at(0, s));
+    return best;
+  };
+  double best = kInf;
+  bool uncapped = false;
+  for (int64_t d = 1; d * p.t <= p.devices && d <= p.microbatches; ++d) {
+    if (p.microbatches % d)
+      continue;
+    int64_t m = p.microbatches / d;
+    int64_t depth = std::min(bound, p.devices / (p.t * d));
+    if (p.schedule == PipelineSchedule::OneFOneB && m >= depth) {
+      if (!uncapped) // the first such d is the deepest
+        best = std::min(best, run(depth, depth));
+      uncapped = true;
+      continue;
+    }
+    best = std::min(best, run(depth, m));
+  }
+  return best;
+}
+
 Plan mlir::phaze::partition::solvePlan(const PlanProblem &p) {
   Search search(p);
   int n = search.c.n;
   Best best = search.run();
   if (best.entry < 0) {
-    // Feasibility is monotone in the memory: find the smallest that admits
-    // a placement (doubling, then bisection to 1e-6 relative).
-    auto fits = [&](double memory) {
-      PlanProblem q = p;
-      q.memoryBytes = memory;
-      return Search(q).run().entry >= 0;
-    };
-    double lo = p.memoryBytes, hi = 2 * p.memoryBytes;
-    while (hi < 1e30 && !fits(hi)) {
-      lo = hi;
-      hi *= 2;
-    }
-    if (hi >= 1e30)
+    double hi = minimalMemory(p, search.c, search.bound);
+    if (!(hi < kInf))
       return infeasible("no placement exists at any memory size");
-    while (hi - lo > 1e-6 * hi) {
-      double mid = 0.5 * (lo + hi);
-      (fits(mid) ? hi : lo) = mid;
-    }
     Plan plan = infeasible(
         "no placement fits in " + formatBytes(p.memoryBytes) +
         " of memory per device (binding: memory per device; the smallest "

@@ -24,6 +24,8 @@
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <chrono>
+
 namespace mlir {
 namespace phaze {
 #define GEN_PASS_DEF_PHAZEPARTITIONPASS
@@ -36,6 +38,11 @@ using namespace mlir::phaze;
 using namespace mlir::phaze::partition;
 
 namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
 
 /// Bytes of a statically shaped tensor (0 for other values).
 std::optional<double> tensorBytes(Type type) {
@@ -204,7 +211,8 @@ FailureOr<Workload> loadWorkload(ModuleOp module) {
 }
 
 /// The plan attribute of a phaze-semantics plan.
-PlanAttr planAttr(MLIRContext *ctx, const Plan &plan, int64_t mbs) {
+PlanAttr planAttr(MLIRContext *ctx, const Plan &plan, int64_t mbs,
+                  double solveS) {
   SmallVector<Attribute> stages;
   for (const PlanStage &s : plan.stages)
     stages.push_back(StageAttr::get(ctx, s.first, s.last, plan.t, s.recompute,
@@ -213,14 +221,14 @@ PlanAttr planAttr(MLIRContext *ctx, const Plan &plan, int64_t mbs) {
       ctx, "phaze", plan.t, plan.d, plan.p, mbs, plan.microbatchesPerPipeline,
       ArrayAttr::get(ctx, stages), plan.timePerBatchS, plan.pipelineS,
       plan.allReduceS, plan.optimizerS, plan.samplesPerS, plan.tokensPerS,
-      plan.peakMemoryBytes, plan.mfu);
+      plan.peakMemoryBytes, plan.mfu, solveS);
 }
 
 /// The plan attribute of a PHAZE reference plan (its all-reduce term in
 /// all_reduce_s; memory per stage by its formula).
 PlanAttr referenceAttr(MLIRContext *ctx, const PhazeProblem &q,
                        const PhazePlan &plan, int64_t mbs, int64_t tokens,
-                       int64_t globalBatch) {
+                       int64_t globalBatch, double solveS) {
   SmallVector<Attribute> stages;
   const PhazeGraph &g = q.graphs.front();
   int64_t p = plan.stages.size();
@@ -244,11 +252,11 @@ PlanAttr referenceAttr(MLIRContext *ctx, const PhazeProblem &q,
   double pipeline = plan.maxStageLoad *
                     static_cast<double>(plan.microbatchesPerPipeline + p - 1);
   double samples = static_cast<double>(globalBatch) / plan.timePerBatch;
-  return PlanAttr::get(ctx, "phaze-reference", plan.t, plan.d, p, mbs,
-                       plan.microbatchesPerPipeline,
-                       ArrayAttr::get(ctx, stages), plan.timePerBatch, pipeline,
-                       plan.timePerBatch - pipeline, 0.0, samples,
-                       samples * static_cast<double>(tokens), peak, 0.0);
+  return PlanAttr::get(
+      ctx, "phaze-reference", plan.t, plan.d, p, mbs,
+      plan.microbatchesPerPipeline, ArrayAttr::get(ctx, stages),
+      plan.timePerBatch, pipeline, plan.timePerBatch - pipeline, 0.0, samples,
+      samples * static_cast<double>(tokens), peak, 0.0, solveS);
 }
 
 void PhazePartitionPass::runOnOperation() {
@@ -349,16 +357,20 @@ void PhazePartitionPass::runOnOperation() {
     // PHAZE's rule: blocks over the renumbered layers from the first.
     if (!q.check(error))
       return fail(error);
+    auto start = std::chrono::steady_clock::now();
     PhazePlan best = solvePhazeReference(q);
+    double seconds = secondsSince(start);
     if (!best.feasible)
       return fail(best.message);
-    module->setAttr(PlanAttr::getAttrName(),
-                    referenceAttr(ctx, q, best, mbs, tokens, globalBatch));
+    module->setAttr(
+        PlanAttr::getAttrName(),
+        referenceAttr(ctx, q, best, mbs, tokens, globalBatch, seconds));
     if (fixedStages > 0) {
       PhazePlan fixed = evaluateFixed(q);
       if (fixed.feasible)
-        module->setAttr(PlanAttr::getFixedAttrName(),
-                        referenceAttr(ctx, q, fixed, mbs, tokens, globalBatch));
+        module->setAttr(
+            PlanAttr::getFixedAttrName(),
+            referenceAttr(ctx, q, fixed, mbs, tokens, globalBatch, 0.0));
       else
         module.emitWarning()
             << "phaze-partition: fixed strategy: " << fixed.message;
@@ -366,17 +378,20 @@ void PhazePartitionPass::runOnOperation() {
     return;
   }
 
+  auto start = std::chrono::steady_clock::now();
   Plan best = solvePlan(p);
+  double seconds = secondsSince(start);
   if (!best.feasible)
     return fail(best.message);
-  module->setAttr(PlanAttr::getAttrName(), planAttr(ctx, best, mbs));
+  module->setAttr(PlanAttr::getAttrName(), planAttr(ctx, best, mbs, seconds));
   if (fixedStages > 0) {
     // Megatron splits the repeated layers evenly; the layers before them
     // (embedding) join the first stage, those after (head) the last.
     Plan fixed = partition::evaluateFixed(p, fixedStages, fixedDataParallel,
                                           w->coreFirst, w->coreLast);
     if (fixed.feasible)
-      module->setAttr(PlanAttr::getFixedAttrName(), planAttr(ctx, fixed, mbs));
+      module->setAttr(PlanAttr::getFixedAttrName(),
+                      planAttr(ctx, fixed, mbs, 0.0));
     else
       module.emitWarning() << "phaze-partition: fixed strategy: "
                            << fixed.message;

@@ -93,15 +93,13 @@ LogicalResult StageAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-LogicalResult PlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                               StringRef semantics, int64_t t, int64_t d,
-                               int64_t p, int64_t microbatchSize,
-                               int64_t microbatches, ArrayAttr stages,
-                               accel::F64 timePerIterationS,
-                               accel::F64 pipelineS, accel::F64 allReduceS,
-                               accel::F64 optimizerS, accel::F64 samplesPerS,
-                               accel::F64 tokensPerS,
-                               accel::F64 peakMemoryBytes, accel::F64 mfu) {
+LogicalResult PlanAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, StringRef semantics,
+    int64_t t, int64_t d, int64_t p, int64_t microbatchSize,
+    int64_t microbatches, ArrayAttr stages, accel::F64 timePerIterationS,
+    accel::F64 pipelineS, accel::F64 allReduceS, accel::F64 optimizerS,
+    accel::F64 samplesPerS, accel::F64 tokensPerS, accel::F64 peakMemoryBytes,
+    accel::F64 mfu, accel::F64 solveS) {
   if (semantics != "phaze" && semantics != "phaze-reference")
     return emitError() << "'semantics' must be \"phaze\" or "
                           "\"phaze-reference\", got \""
@@ -123,7 +121,7 @@ LogicalResult PlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     next = stage.getLastLayer() + 1;
   }
   for (accel::F64 x : {timePerIterationS, pipelineS, allReduceS, optimizerS,
-                       samplesPerS, tokensPerS, peakMemoryBytes, mfu})
+                       samplesPerS, tokensPerS, peakMemoryBytes, mfu, solveS})
     if (!(x.value() >= 0))
       return emitError() << "times, rates and memory must not be negative";
   return success();

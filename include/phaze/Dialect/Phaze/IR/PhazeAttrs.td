@@ -352,8 +352,8 @@ def Phaze_PlanAttr : Phaze_Attr<"Plan", "plan"> {
     the time per iteration in seconds split into the pipeline
     (max stage load · (m + p − 1)), the gradient all-reduce and the
     optimizer step; throughput in samples and tokens per second, the peak
-    memory per device in bytes, and the model FLOPs utilization (0 when the
-    chip's peak is unknown). `semantics` is `phaze` or `phaze-reference`
+    memory per device in bytes, the model FLOPs utilization (0 when the
+    chip's peak is unknown), and the seconds the DP took (`solve_s`). `semantics` is `phaze` or `phaze-reference`
     (PHAZE's DP).
 
     ```mlir
@@ -361,7 +361,7 @@ def Phaze_PlanAttr : Phaze_Attr<"Plan", "plan"> {
         microbatch_size = 1, microbatches = 64, stages = [...],
         time_per_iteration_s = 17.2, pipeline_s = 17.1, all_reduce_s = 0.0,
         optimizer_s = 0.1, samples_per_s = 3.7, tokens_per_s = 7620.0,
-        peak_memory_bytes = 5.1e10, mfu = 0.43>
+        peak_memory_bytes = 5.1e10, mfu = 0.43, solve_s = 0.0004>
     ```
   }];
   let parameters = (ins
@@ -376,7 +376,8 @@ def Phaze_PlanAttr : Phaze_Attr<"Plan", "plan"> {
     Phaze_F64Parameter:$samples_per_s,
     Phaze_F64Parameter:$tokens_per_s,
     Phaze_F64Parameter:$peak_memory_bytes,
-    Phaze_F64Parameter:$mfu);
+    Phaze_F64Parameter:$mfu,
+    Phaze_F64Parameter:$solve_s);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
