@@ -287,6 +287,11 @@ void PhazePartitionPass::runOnOperation() {
     return fail("pipeline-schedule must be 1f1b or gpipe, got '" +
                 pipelineSchedule + "'");
 
+  if (devices < 0 || memoryGiB < 0 || fixedStages < 0 || fixedDataParallel < 1)
+    return fail("devices, memory-gib and fixed-stages must not be negative "
+                "and fixed-data-parallel must be at least 1 (0 means the "
+                "default for devices and memory-gib)");
+
   OwningOpRef<ModuleOp> file;
   accel::ChipOp chipOp;
   accel::SystemOp sysOp;

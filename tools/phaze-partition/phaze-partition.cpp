@@ -14,6 +14,7 @@
 #include "phaze/Partition/Json.h"
 #include "phaze/Partition/PhazeDp.h"
 #include "phaze/Partition/Piper.h"
+#include "phaze/Partition/Plan.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -216,6 +217,43 @@ static void printPhazePlan(const char *label, const PhazeProblem &p,
   }
 }
 
+/// PHAZE's instance in phaze's own model (Plan.h), one problem per t:
+/// parameters and gradients of P bytes each (+P with Adam: PHAZE's 2P + P),
+/// activations A stashed per microbatch, a layer's inputs stashed with
+/// recomputation (auto: only where stashing does not fit), one link of the
+/// instance's bandwidth for all traffic.
+static PlanProblem toPlan(const PhazeProblem &q, const PhazeGraph &g) {
+  PlanProblem p;
+  int n = g.layers.size();
+  std::vector<double> in(n, 0), crossing(n, 0);
+  for (const PhazeEdge &e : g.edges) {
+    in[e.to] += e.bytes;
+    for (int k = e.from; k < e.to; ++k)
+      crossing[k] += e.bytes;
+  }
+  for (int v = 0; v < n; ++v) {
+    const PhazeLayer &l = g.layers[v];
+    PlanLayer x;
+    x.name = std::to_string(l.id);
+    x.forwardS = l.forwardS;
+    x.backwardS = l.backwardS;
+    x.parameterBytes = x.gradientBytes = l.parameterBytes;
+    x.optimizerStateBytes = q.adam ? l.parameterBytes : 0;
+    x.stashBytes = l.activationBytes;
+    x.recomputeStashBytes = in[v];
+    x.outputBytes = crossing[v];
+    p.layers.push_back(x);
+  }
+  p.devices = q.maxDevices;
+  p.devicesPerNode = 1;
+  p.intraNode = p.interNode = {q.bandwidthBytesPerS, 0};
+  p.memoryBytes = q.maxMemoryBytes;
+  p.t = g.t;
+  p.microbatches = q.microbatchesPerBatch;
+  p.recompute = q.recompute ? RecomputePolicy::Auto : RecomputePolicy::Off;
+  return p;
+}
+
 static int runPhaze(llvm::StringRef text) {
   PhazeProblem p;
   std::string error;
@@ -232,6 +270,19 @@ static int runPhaze(llvm::StringRef text) {
   PhazePlan fixed = evaluateFixed(p);
   if (!best.feasible && best.message.rfind("internal error", 0) == 0)
     return reportError(best.message);
+  // The same instance in phaze's own model, best over t.
+  Plan own;
+  std::string ownMessage = "no t admits a placement";
+  for (const PhazeGraph &g : p.graphs) {
+    PlanProblem q = toPlan(p, g);
+    if (!q.check(error))
+      continue;
+    Plan x = solvePlan(q);
+    if (!x.feasible)
+      ownMessage = x.message;
+    else if (!own.feasible || x.timePerBatchS < own.timePerBatchS)
+      own = x;
+  }
   if (jsonOut) {
     llvm::json::Object o{{"semantics", "phaze-reference"},
                          {"feasible", best.feasible},
@@ -242,6 +293,18 @@ static int runPhaze(llvm::StringRef text) {
       o["message"] = best.message;
     if (!fixed.feasible)
       o["fixedStrategyMessage"] = fixed.message;
+    if (own.feasible) {
+      llvm::json::Array sizes;
+      for (const PlanStage &s : own.stages)
+        sizes.push_back(s.last - s.first + 1);
+      o["phazeSemantics"] =
+          llvm::json::Object{{"tensorParallelDegree", own.t},
+                             {"dataParallelDegree", own.d},
+                             {"stageSizes", std::move(sizes)},
+                             {"timePerBatchSeconds", own.timePerBatchS}};
+    } else {
+      o["phazeSemanticsMessage"] = ownMessage;
+    }
     llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(o)))
                  << "\n";
   } else {
@@ -263,7 +326,23 @@ static int runPhaze(llvm::StringRef text) {
                          .str()
                          .c_str(),
                      p, fixed, llvm::outs());
-    llvm::outs() << llvm::formatv("solve time: {0:f3} s\n", seconds);
+    llvm::outs() << "semantics: phaze (docs/Partitioning.md: ring all-reduce "
+                    "over every stage, d divides M, recomputation per "
+                    "stage)\n";
+    if (own.feasible) {
+      llvm::outs() << llvm::formatv(
+          "optimum: time per batch {0:e12} s; t = {1}, d = {2}, {3} stages "
+          "of",
+          own.timePerBatchS, own.t, own.d, own.stages.size());
+      for (const PlanStage &s : own.stages)
+        llvm::outs() << " " << s.last - s.first + 1
+                     << (s.recompute ? "(recompute)" : "");
+      llvm::outs() << " layers\n";
+    } else {
+      llvm::outs() << "optimum: infeasible: " << ownMessage << "\n";
+    }
+    llvm::outs() << llvm::formatv("solve time (reference): {0:f3} s\n",
+                                  seconds);
   }
   return best.feasible ? 0 : 2;
 }
