@@ -12,6 +12,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <tuple>
@@ -267,6 +268,12 @@ bool mlir::phaze::partition::parsePhazeJson(llvm::StringRef text,
       !top.mapOptional("numTransformerLayers", p.fixed.transformerLayers))
     return fail();
   // PHAZE truncates M = 4096 / mbs to an integer.
+  if (!std::isfinite(microbatches) || microbatches < 1 || microbatches > 1e15) {
+    path.field("mbsInBatch")
+        .report("expected a number of microbatches in "
+                "[1, 1e15]");
+    return fail();
+  }
   p.microbatchesPerBatch = static_cast<int64_t>(microbatches);
   if (optimizer == "Adam") {
     p.adam = true;

@@ -14,7 +14,8 @@
 // exactly without an N-wide dimension. When every stage has the same width
 // (all layers tensor-parallel, or none) u is implied and the table is
 // n × σ. The final round (first stage and data-parallel degree d) only
-// visits σ ≤ ⌊N/d⌋/width, which makes it cheap.
+// visits σ ≤ ⌊N/d⌋ (then checks the devices of each plan), which makes
+// it cheap.
 //
 //===----------------------------------------------------------------------===//
 
@@ -198,6 +199,12 @@ bool PhazeProblem::check(std::string &error) const {
   }
   if (microbatchesPerBatch < 1) {
     error = "mbsInBatch must be at least 1";
+    return false;
+  }
+  if (fixed.stages < 0 || (fixed.stages > 0 && (fixed.t < 1 || fixed.d < 1 ||
+                                                fixed.transformerLayers < 0))) {
+    error = "the fixed strategy needs fixedPP >= 0 and, when given, "
+            "fixedTMPC >= 1, fixedDP >= 1 and numTransformerLayers >= 0";
     return false;
   }
   const PhazeGraph &g0 = graphs[0];

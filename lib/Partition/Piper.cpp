@@ -442,8 +442,11 @@ bool PiperProblem::check(std::string &error) const {
         "maxDevices must be in [1, 10000], got " + std::to_string(maxDevices);
     return false;
   }
-  if (!(bandwidthBytesPerS >= 1e-9) || !std::isfinite(bandwidthBytesPerS)) {
-    error = "bandwidth must be positive and finite";
+  // Piper accepts bandwidths down to 1e-9 B/s; phaze wants at least 1 B/s
+  // and figures below 1e18 so that no feasible stage cost reaches Piper's
+  // "infinity" (1e30), which would read as infeasible.
+  if (!(bandwidthBytesPerS >= 1) || !std::isfinite(bandwidthBytesPerS)) {
+    error = "bandwidth must be at least 1 byte/s and finite";
     return false;
   }
   if (!(maxMemoryBytes >= 1e-9) || !std::isfinite(maxMemoryBytes)) {
@@ -467,9 +470,10 @@ bool PiperProblem::check(std::string &error) const {
               std::to_string(ed.to);
       return false;
     }
-    if (!(ed.bytesPerSample >= 0) || !std::isfinite(ed.bytesPerSample)) {
+    if (!(ed.bytesPerSample >= 0) || !(ed.bytesPerSample < 1e18)) {
       error = "edge " + std::to_string(ed.from) + " -> " +
-              std::to_string(ed.to) + " has a negative communicationCost";
+              std::to_string(ed.to) +
+              ": communicationCost must be in [0, 1e18) bytes";
       return false;
     }
     preds[ed.to].insert(ed.from);
@@ -513,22 +517,22 @@ bool PiperProblem::check(std::string &error) const {
         }
         for (double x : {o.timePerSample, o.parameterBytes,
                          o.memoryPerMicrobatch, o.memoryFixedBytes})
-          if (!(x >= 0) || !std::isfinite(x)) {
-            error = w + ": times, sizes and memory must be non-negative";
+          if (!(x >= 0) || !(x < 1e18)) {
+            error = w + ": times, sizes and memory must be in [0, 1e18)";
             return false;
           }
         std::set<int> in, out;
         for (auto [u, bytes] : o.syncInBytes) {
           in.insert(u);
-          if (!(bytes >= 0)) {
-            error = w + ": negative syncTimeFw";
+          if (!(bytes >= 0) || !(bytes < 1e18)) {
+            error = w + ": syncTimeFw bytes must be in [0, 1e18)";
             return false;
           }
         }
         for (auto [u, bytes] : o.syncOutBytes) {
           out.insert(u);
-          if (!(bytes >= 0)) {
-            error = w + ": negative syncTimeBw";
+          if (!(bytes >= 0) || !(bytes < 1e18)) {
+            error = w + ": syncTimeBw bytes must be in [0, 1e18)";
             return false;
           }
         }

@@ -154,6 +154,11 @@ Table runDp(const Chain &c, int64_t bound, int64_t m, const PlanLink &pp) {
   // Interval figures of [i, j) for the current i, by j.
   std::vector<double> peak(n + 1), load0(n + 1), load1(n + 1);
   for (int i = n - 1; i >= 0; --i) {
+    // Receiving the input activation (forward), the same for every j.
+    double inTerm =
+        i > 0
+            ? p.layers[i - 1].outputBytes / pp.bandwidthBytesPerS + pp.latencyS
+            : 0;
     double pk = 0; // the largest single-layer stash in [i, j)
     for (int j = i + 1; j <= n; ++j) {
       pk = std::max(pk, p.layers[j - 1].stashBytes);
@@ -182,21 +187,16 @@ Table runDp(const Chain &c, int64_t bound, int64_t m, const PlanLink &pp) {
         if (r < 0)
           break;
         double load = r ? load1[j] : load0[j];
-        // Load, gradient and optimizer time of the stage only grow with j:
-        // once an entry dominates the stage alone, longer stages give
-        // dominated entries.
+        // Every longer stage [i, j') has at least this load (its compute
+        // only grows, and it receives the same input; its output gradient
+        // may be smaller), gradient and optimizer time: once an entry
+        // dominates that, longer stages give dominated entries.
+        double lower = (c.fw[j] - c.fw[i]) + (c.bw[j] - c.bw[i]) + inTerm;
         bool dominated = false;
         for (const Entry &e : set)
-          dominated |= e.load <= load && e.grad <= g && e.opt <= o;
-        if (dominated) {
-          // ... except the whole suffix as one stage (s = 1), which sends no
-          // output gradient and can be cheaper.
-          if (s == 1 && j < n - 1) {
-            j = n - 1;
-            continue;
-          }
+          dominated |= e.load <= lower && e.grad <= g && e.opt <= o;
+        if (dominated)
           break;
-        }
         const std::vector<Entry> &rest = tb.at(j, s - 1);
         for (size_t k = 0; k < rest.size(); ++k)
           insert(set,
@@ -295,6 +295,13 @@ bool PlanProblem::check(std::string &error) const {
       error = "link bandwidths must be positive and latencies >= 0";
       return false;
     }
+  double work = 0;
+  for (const PlanLayer &l : layers)
+    work += l.forwardS + l.backwardS;
+  if (!(work > 0)) {
+    error = "the layers take no time (no forward or backward latency)";
+    return false;
+  }
   for (size_t i = 0; i < layers.size(); ++i) {
     const PlanLayer &l = layers[i];
     for (double x : {l.forwardS, l.backwardS, l.optimizerS, l.parameterBytes,
@@ -330,6 +337,8 @@ Plan mlir::phaze::partition::evaluateStages(
                       " stages x t = " + std::to_string(p.t) +
                       " x d = " + std::to_string(d) + " need more than the " +
                       std::to_string(p.devices) + " devices");
+  if (!recompute.empty() && recompute.size() != static_cast<size_t>(stages))
+    return infeasible("one recomputation flag per stage is needed");
   Plan plan;
   plan.t = p.t;
   plan.d = d;

@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <chrono>
@@ -44,16 +45,27 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-/// Bytes of a statically shaped tensor (0 for other values).
+/// Bytes of a value: a statically shaped tensor or memref, or a scalar, of
+/// integers, floats, index (8 bytes) or complex numbers; nullopt otherwise.
 std::optional<double> tensorBytes(Type type) {
-  auto tensor = llvm::dyn_cast<RankedTensorType>(type);
-  if (!tensor)
-    return 0.0;
-  if (!tensor.hasStaticShape())
+  auto shaped = llvm::dyn_cast<ShapedType>(type);
+  Type element = shaped ? shaped.getElementType() : type;
+  if (auto complex = llvm::dyn_cast<ComplexType>(element))
+    element = complex.getElementType();
+  double elementBytes;
+  if (element.isIntOrFloat())
+    elementBytes = (element.getIntOrFloatBitWidth() + 7) / 8;
+  else if (element.isIndex())
+    elementBytes = 8;
+  else
     return std::nullopt;
-  unsigned bits = tensor.getElementType().getIntOrFloatBitWidth();
-  return static_cast<double>(tensor.getNumElements()) *
-         static_cast<double>((bits + 7) / 8);
+  if (llvm::isa<ComplexType>(shaped ? shaped.getElementType() : type))
+    elementBytes *= 2;
+  if (!shaped)
+    return elementBytes;
+  if (!shaped.hasStaticShape())
+    return std::nullopt;
+  return static_cast<double>(shaped.getNumElements()) * elementBytes;
 }
 
 /// The makespan of `fn`, or an error saying to schedule first.
@@ -107,7 +119,7 @@ FailureOr<Workload> loadWorkload(ModuleOp module) {
            << "phaze-partition: no function calls #phaze.layer functions; "
               "run phaze-workload-pipeline and phaze-schedule first";
 
-  // The chain, and the bytes crossing each boundary between calls.
+  // The chain: layer calls in the entry block, in order.
   std::vector<func::CallOp> calls;
   llvm::DenseMap<Operation *, int> position;
   for (Operation &op : w.entry.getBody().front())
@@ -118,21 +130,51 @@ FailureOr<Workload> loadWorkload(ModuleOp module) {
         calls.push_back(call);
       }
     }
+  func::CallOp nested;
+  w.entry.walk([&](func::CallOp call) {
+    auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
+    if (callee && callee->hasAttr("phaze.layer") && !position.count(call))
+      nested = call;
+  });
+  if (nested)
+    return nested.emitError()
+           << "phaze-partition: a layer call inside a nested region; the "
+              "chain must be the entry function's top-level layer calls";
+
+  // The bytes crossing each boundary: every result of layer k counts on
+  // the boundaries up to the last layer that reads it, directly or through
+  // ops between the layers (reshapes, casts, adds).
   int n = calls.size();
   std::vector<double> crossing(n, 0);
   for (int k = 0; k < n; ++k)
     for (Value v : calls[k]->getResults()) {
       int last = k;
-      for (Operation *user : v.getUsers()) {
-        auto it = position.find(user);
-        if (it != position.end())
-          last = std::max(last, it->second);
+      SmallVector<Value> work{v};
+      llvm::DenseSet<Value> seen{v};
+      while (!work.empty()) {
+        Value x = work.pop_back_val();
+        for (Operation *user : x.getUsers()) {
+          Operation *top =
+              w.entry.getBody().front().findAncestorOpInBlock(*user);
+          auto it = top ? position.find(top) : position.end();
+          if (it != position.end()) {
+            last = std::max(last, it->second);
+            continue;
+          }
+          if (top)
+            for (Value r : top->getResults())
+              if (seen.insert(r).second)
+                work.push_back(r);
+        }
       }
+      if (last == k)
+        continue;
       std::optional<double> bytes = tensorBytes(v.getType());
       if (!bytes)
         return calls[k].emitError()
-               << "phaze-partition: a dynamically shaped value crosses "
-                  "layers; its size is unknown";
+               << "phaze-partition: a value of type " << v.getType()
+               << " crosses layers and its size is unknown (dynamic shape "
+                  "or an element type without a size)";
       for (int b = k; b < last; ++b)
         crossing[b] += *bytes;
     }

@@ -240,6 +240,11 @@ TEST(PhazeDp, CheckRejectsBranchingAndBadInput) {
   EXPECT_NE(error.find("tensor-parallel at t = 1"), std::string::npos);
 
   p.graphs[0].layers[1].tensorParallel = false;
+  // A fixed strategy with no pipelines (it used to divide by zero).
+  p.fixed = {1, 1, 0, 3};
+  EXPECT_FALSE(p.check(error));
+  EXPECT_NE(error.find("fixedDP >= 1"), std::string::npos) << error;
+  p.fixed = {};
   p.graphs[0].layers[2].forwardS = -1;
   EXPECT_FALSE(p.check(error));
   EXPECT_NE(error.find("layer 2"), std::string::npos) << error;

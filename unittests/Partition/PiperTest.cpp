@@ -284,7 +284,7 @@ TEST(Piper, CheckRejectsBadInput) {
   p = base();
   p.nodes[0].options[1][0].timePerSample = -1;
   EXPECT_FALSE(p.check(error));
-  EXPECT_NE(error.find("non-negative"), std::string::npos) << error;
+  EXPECT_NE(error.find("must be in [0, 1e18)"), std::string::npos) << error;
 }
 
 /// evaluate() rejects malformed plans and scores memory overflow as

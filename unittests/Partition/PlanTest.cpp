@@ -122,7 +122,11 @@ PlanProblem randomProblem(std::mt19937 &rng, int n) {
     l.optimizerStateBytes = pick(3);
     l.stashBytes = 1 + pick(5);
     l.recomputeStashBytes = 0.5 * pick(3);
-    l.outputBytes = pick(3);
+    // Now and then a large boundary: a stage's load is then not monotone
+    // in its end (a longer stage may receive a smaller gradient).
+    l.outputBytes = u(rng) < 0.2 ? 20 + pick(100) : pick(3);
+    if (u(rng) < 0.2)
+      l.forwardS = 0.25, l.backwardS = 0;
     p.layers.push_back(l);
   }
   return p;
@@ -171,6 +175,29 @@ TEST(Plan, EqualsBruteForceOnRandomChains) {
   EXPECT_GT(infeasible, 20);
 }
 
+/// A large activation at one boundary: cutting there costs a 100-byte
+/// transfer; a longer first stage receives a small gradient instead. From a
+/// review; the optimum is checked against the brute force.
+TEST(Plan, LargeBoundaryDoesNotCutTheScanShort) {
+  PlanProblem p;
+  p.devices = 2;
+  p.devicesPerNode = 2;
+  p.intraNode = p.interNode = {1, 0};
+  p.microbatches = 9;
+  p.memoryBytes = 1e9;
+  p.recompute = RecomputePolicy::Off;
+  double fw[] = {2, 1, 1, 2}, out[] = {1, 100, 0, 0};
+  for (int v = 0; v < 4; ++v)
+    p.layers.push_back({"l", fw[v], 0, 0, 0, 0, 0, 0, 0, out[v], 0});
+  Plan plan = solvePlan(p);
+  ASSERT_TRUE(plan.feasible) << plan.message;
+  EXPECT_DOUBLE_EQ(plan.timePerBatchS, bruteForce(p));
+  // Cutting after layer 2 (stages [0, 2], [3]): loads 4 + 0 and 2 + 0;
+  // 4 x (9 + 1) = 40 with d = 1, better than one stage over d = 1 (6 x 9 =
+  // 54; d = 2 does not divide 9).
+  EXPECT_DOUBLE_EQ(plan.timePerBatchS, 40.0);
+}
+
 /// Four identical layers (1 s forward, 2 s backward), 4 devices, 8
 /// microbatches, plenty of memory, fast links: one stage over d = 4
 /// (12 s per microbatch x 2 microbatches = 24 s, PHAZE's example A) beats
@@ -203,6 +230,35 @@ TEST(Plan, ChainByHand) {
   plan = solvePlan(p);
   ASSERT_TRUE(plan.feasible);
   EXPECT_DOUBLE_EQ(plan.timePerBatchS, 30.0);
+}
+
+TEST(Plan, CheckRejectsBadInput) {
+  PlanProblem p;
+  p.intraNode = p.interNode = {1, 0};
+  p.memoryBytes = 1;
+  p.layers.push_back({"a", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+  std::string error;
+  // Layers that take no time would give an infinite throughput.
+  EXPECT_FALSE(p.check(error));
+  EXPECT_NE(error.find("take no time"), std::string::npos) << error;
+  p.layers[0].forwardS = 1;
+  EXPECT_TRUE(p.check(error)) << error;
+  p.t = 2; // more than the one device
+  EXPECT_FALSE(p.check(error));
+  p.t = 1;
+  p.layers[0].stashBytes = -1;
+  EXPECT_FALSE(p.check(error));
+  EXPECT_NE(error.find("layer 0 (a)"), std::string::npos) << error;
+  // One recomputation flag per stage.
+  p.layers[0].stashBytes = 0;
+  p.layers.push_back(p.layers[0]);
+  p.devices = 2;
+  p.recompute = RecomputePolicy::Auto;
+  EXPECT_TRUE(evaluateStages(p, {0, 1}, 1, {true, false}).feasible);
+  Plan wrong = evaluateStages(p, {0, 1}, 1, {true});
+  EXPECT_FALSE(wrong.feasible);
+  EXPECT_NE(wrong.message.find("one recomputation flag per stage"),
+            std::string::npos);
 }
 
 TEST(Plan, InfeasibleSaysHowMuchMemory) {
