@@ -50,21 +50,26 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
   int n = model.getNumVariables();
   int m = model.getNumConstraints();
 
-  CoinPackedMatrix matrix(false, 0, 0);
-  matrix.setDimensions(0, n);
-  std::vector<double> rowLower(m), rowUpper(m);
+  // The rows in one row-ordered matrix, built at once (appending rows one
+  // by one reallocates the matrix each time: quadratic in its size).
+  std::vector<double> rowLower(m), rowUpper(m), elements;
+  std::vector<int> indices, lengths(m);
+  std::vector<CoinBigIndex> starts(m + 1, 0);
   for (int i = 0; i < m; ++i) {
     const MilpModel::Row &r = model.rows[i];
-    std::vector<int> idx;
-    std::vector<double> val;
     for (const Term &t : r.terms) {
-      idx.push_back(t.first);
-      val.push_back(t.second);
+      indices.push_back(t.first);
+      elements.push_back(t.second);
     }
-    matrix.appendRow(static_cast<int>(idx.size()), idx.data(), val.data());
+    starts[i + 1] = static_cast<CoinBigIndex>(indices.size());
+    lengths[i] = static_cast<int>(r.terms.size());
     rowLower[i] = toCoin(r.lower, inf);
     rowUpper[i] = toCoin(r.upper, inf);
   }
+  CoinPackedMatrix matrix(false, n, m,
+                          static_cast<CoinBigIndex>(elements.size()),
+                          elements.data(), indices.data(), starts.data(),
+                          lengths.data());
   std::vector<double> colLower(n), colUpper(n), obj(n);
   for (int j = 0; j < n; ++j) {
     colLower[j] = toCoin(model.colLower[j], inf);
