@@ -55,7 +55,8 @@ static cl::opt<int64_t> microbatches(
     cl::init(0), cl::cat(category));
 static cl::opt<StageChoice>
     choice("stage-choice",
-           cl::desc("How each stage's layer configurations are chosen"),
+           cl::desc("Piper's format: how each stage's layer configurations "
+                    "are chosen"),
            cl::values(clEnumValN(StageChoice::Exact, "exact",
                                  "cheapest choice that fits (default)"),
                       clEnumValN(StageChoice::PiperGreedy, "piper-greedy",
@@ -71,8 +72,8 @@ static cl::opt<Format> format(
                           "else Piper's (default)"),
                clEnumValN(Format::Piper, "piper", "Piper's inputs/*.json"),
                clEnumValN(Format::Phaze, "phaze",
-                          "PHAZE's device-placement JSON (reference "
-                          "semantics)")),
+                          "PHAZE's device-placement JSON: PHAZE's model "
+                          "and phaze's")),
     cl::init(Format::Auto), cl::cat(category));
 
 static void printText(const PiperProblem &p, const PiperResult &r,
