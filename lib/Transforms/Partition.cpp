@@ -23,6 +23,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <chrono>
@@ -301,6 +302,55 @@ PlanAttr referenceAttr(MLIRContext *ctx, const PhazeProblem &q,
       samples * static_cast<double>(tokens), peak, 0.0, solveS);
 }
 
+/// Prints `plan` as a table: the figures, then one line per stage with the
+/// layer functions it holds.
+void printPlan(llvm::raw_ostream &os, StringRef title, PlanAttr plan,
+               const Workload &w) {
+  os << llvm::formatv("{0}: t = {1}, d = {2}, p = {3} ({4} devices), {5} "
+                      "microbatches of {6} per pipeline\n",
+                      title, plan.getT(), plan.getD(), plan.getP(),
+                      plan.getT() * plan.getD() * plan.getP(),
+                      plan.getMicrobatches(), plan.getMicrobatchSize());
+  os << llvm::formatv("  time per iteration   {0:f4} s (pipeline {1:f4}, "
+                      "all-reduce {2:f4}, optimizer {3:f4})\n",
+                      plan.getTimePerIterationS().value(),
+                      plan.getPipelineS().value(), plan.getAllReduceS().value(),
+                      plan.getOptimizerS().value());
+  os << llvm::formatv("  throughput           {0:f1} samples/s, {1:f0} "
+                      "tokens/s\n",
+                      plan.getSamplesPerS().value(),
+                      plan.getTokensPerS().value());
+  os << llvm::formatv("  peak memory          {0:f2} GB per device\n",
+                      plan.getPeakMemoryBytes().value() / 1e9);
+  if (plan.getMfu().value() > 0)
+    os << llvm::formatv("  MFU                  {0:f1} %\n",
+                        100 * plan.getMfu().value());
+  os << "  stage  layers                                   load (s)  "
+        "memory (GB)  recompute\n";
+  for (auto [k, a] : llvm::enumerate(plan.getStages())) {
+    auto st = llvm::cast<StageAttr>(a);
+    int64_t first = st.getFirstLayer(), last = st.getLastLayer();
+    std::string layers;
+    // Runs of the same layer function: "@f x12".
+    for (int64_t i = first; i <= last;) {
+      int64_t j = i;
+      while (j + 1 <= last && w.functions[j + 1] == w.functions[i])
+        ++j;
+      if (!layers.empty())
+        layers += " ";
+      func::FuncOp fn = w.functions[i];
+      layers += "@" + fn.getSymName().str();
+      if (j > i)
+        layers += " x" + std::to_string(j - i + 1);
+      i = j + 1;
+    }
+    os << llvm::formatv("  {0,5}  {1,-40} {2,9:f5}  {3,11:f2}  {4}\n", k,
+                        layers, st.getLoadS().value(),
+                        st.getMemoryBytes().value() / 1e9,
+                        st.getRecompute() ? "yes" : "no");
+  }
+}
+
 void PhazePartitionPass::runOnOperation() {
   ModuleOp module = getOperation();
   MLIRContext *ctx = &getContext();
@@ -346,6 +396,22 @@ void PhazePartitionPass::runOnOperation() {
   FailureOr<Workload> w = loadWorkload(module);
   if (failed(w))
     return signalPassFailure();
+  auto printReport = llvm::make_scope_exit([&] {
+    if (!report)
+      return;
+    auto plan = module->getAttrOfType<PlanAttr>(PlanAttr::getAttrName());
+    if (!plan)
+      return;
+    auto fixed = module->getAttrOfType<PlanAttr>(PlanAttr::getFixedAttrName());
+    printPlan(llvm::outs(), "phaze-partition: optimum", plan, *w);
+    if (fixed) {
+      printPlan(llvm::outs(), "fixed Megatron-style split", fixed, *w);
+      llvm::outs() << llvm::formatv(
+          "optimum vs fixed split: {0:f2}x the throughput\n",
+          fixed.getTimePerIterationS().value() /
+              plan.getTimePerIterationS().value());
+    }
+  });
 
   accel::SystemAttr sys = sysOp.getSpec();
   accel::ChipAttr chipSpec = chipOp.getSpec();
@@ -430,6 +496,7 @@ void PhazePartitionPass::runOnOperation() {
   double seconds = secondsSince(start);
   if (!best.feasible)
     return fail(best.message);
+
   module->setAttr(PlanAttr::getAttrName(), planAttr(ctx, best, mbs, seconds));
   if (fixedStages > 0) {
     // Megatron splits the repeated layers evenly; the layers before them

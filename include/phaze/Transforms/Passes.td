@@ -257,7 +257,7 @@ def PhazePartitionPass : Pass<"phaze-partition", "mlir::ModuleOp"> {
     Megatron-style split into that many equal stages (and `fixed-data-
     parallel` pipelines) as `phaze.fixed_plan`. No placement that fits is an
     error naming the binding constraint and the smallest memory per device
-    that would admit one.
+    that would admit one. `report` prints both as a table on stdout.
   }];
   let dependentDialects = ["::mlir::phaze::PhazeDialect"];
   let options = [
@@ -291,7 +291,9 @@ def PhazePartitionPass : Pass<"phaze-partition", "mlir::ModuleOp"> {
     Option<"fixedStages", "fixed-stages", "int64_t", /*default=*/"0",
            "Also evaluate the Megatron-style split into this many stages">,
     Option<"fixedDataParallel", "fixed-data-parallel", "int64_t",
-           /*default=*/"1", "Data-parallel pipelines of the fixed split">
+           /*default=*/"1", "Data-parallel pipelines of the fixed split">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print the plan (and the fixed split) as a table on stdout">
   ];
 }
 
