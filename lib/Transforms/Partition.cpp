@@ -396,7 +396,7 @@ void PhazePartitionPass::runOnOperation() {
   FailureOr<Workload> w = loadWorkload(module);
   if (failed(w))
     return signalPassFailure();
-  auto printReport = llvm::make_scope_exit([&] {
+  llvm::scope_exit printReport([&] {
     if (!report)
       return;
     auto plan = module->getAttrOfType<PlanAttr>(PlanAttr::getAttrName());
