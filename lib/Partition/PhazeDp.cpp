@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <set>
@@ -286,7 +287,44 @@ bool PhazeProblem::check(std::string &error) const {
   return true;
 }
 
+static PhazePlan solveImpl(const PhazeProblem &p);
+
 PhazePlan mlir::phaze::partition::solvePhazeReference(const PhazeProblem &p) {
+  PhazePlan plan = solveImpl(p);
+  if (plan.feasible || plan.message.rfind("internal error", 0) == 0)
+    return plan;
+  // Feasibility only grows with the memory: the smallest memory that admits
+  // a placement, by doubling and bisection to 1e-6 relative.
+  PhazeProblem q = p;
+  auto fits = [&](double memory) {
+    q.maxMemoryBytes = memory;
+    return solveImpl(q).feasible;
+  };
+  double lo = p.maxMemoryBytes, hi = 2 * p.maxMemoryBytes;
+  while (hi < 1e30 && !fits(hi)) {
+    lo = hi;
+    hi *= 2;
+  }
+  if (hi >= 1e30) {
+    plan.message = "no placement exists at any memory size";
+    return plan;
+  }
+  while (hi - lo > 1e-6 * hi) {
+    double mid = 0.5 * (lo + hi);
+    (fits(mid) ? hi : lo) = mid;
+  }
+  char buf[160];
+  std::snprintf(buf, sizeof(buf),
+                "no placement fits in %.4g bytes of memory per device "
+                "(binding: memory per device; the smallest that admits a "
+                "placement is %.4g bytes)",
+                p.maxMemoryBytes, hi);
+  plan.message = buf;
+  plan.memoryNeededBytes = hi;
+  return plan;
+}
+
+static PhazePlan solveImpl(const PhazeProblem &p) {
   PhazePlan best = infeasible("no placement fits in memory");
   int64_t N = p.maxDevices, M = p.microbatchesPerBatch;
   for (const PhazeGraph &g : p.graphs) {

@@ -167,6 +167,14 @@ TEST(PhazeDp, EqualsBruteForceOnRandomChains) {
     PhazePlan plan = solvePhazeReference(p);
     if (expected == kInf) {
       EXPECT_FALSE(plan.feasible) << "trial " << trial;
+      // The smallest memory reported admits a placement; 1e-5 less not.
+      if (plan.memoryNeededBytes > 0) {
+        PhazeProblem q = p;
+        q.maxMemoryBytes = plan.memoryNeededBytes;
+        EXPECT_TRUE(solvePhazeReference(q).feasible) << "trial " << trial;
+        q.maxMemoryBytes = plan.memoryNeededBytes * (1 - 1e-5);
+        EXPECT_FALSE(solvePhazeReference(q).feasible) << "trial " << trial;
+      }
       ++infeasible;
       continue;
     }

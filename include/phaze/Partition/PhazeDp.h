@@ -99,6 +99,9 @@ struct PhazePlan {
   double maxStageLoad = 0;
   double timePerBatch = 0; ///< seconds
   std::string message;     ///< why infeasible
+  /// When no placement fits: the smallest memory per device that admits
+  /// one (0 when none exists at any memory).
+  double memoryNeededBytes = 0;
 };
 
 /// Runs PHAZE's DP in its reference semantics on every graph and returns
