@@ -922,3 +922,27 @@ PiperResult mlir::phaze::partition::solvePiper(const PiperProblem &p,
   r.feasible = true;
   return r;
 }
+
+double
+mlir::phaze::partition::smallestFeasibleMemory(const PiperProblem &p,
+                                               const PiperOptions &options) {
+  PiperProblem q = p;
+  auto fits = [&](double memory) {
+    q.maxMemoryBytes = memory;
+    return solvePiper(q, options).feasible;
+  };
+  double lo = p.maxMemoryBytes, hi = 2 * p.maxMemoryBytes;
+  if (fits(lo))
+    return lo;
+  while (hi < 1e20 && !fits(hi)) {
+    lo = hi;
+    hi *= 2;
+  }
+  if (hi >= 1e20)
+    return 0;
+  while (hi - lo > 1e-4 * hi) {
+    double mid = 0.5 * (lo + hi);
+    (fits(mid) ? hi : lo) = mid;
+  }
+  return hi;
+}

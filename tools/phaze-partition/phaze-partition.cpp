@@ -108,7 +108,7 @@ static void printText(const PiperProblem &p, const PiperResult &r,
   os << llvm::formatv("solve time: {0:f3} s\n", seconds);
 }
 
-static void printJson(const PiperResult &r, double seconds,
+static void printJson(const PiperResult &r, double seconds, double needed,
                       llvm::raw_ostream &os) {
   llvm::json::Array stages;
   for (const PiperStage &s : r.plan.stages) {
@@ -137,6 +137,8 @@ static void printJson(const PiperResult &r, double seconds,
     o["stages"] = std::move(stages);
   } else {
     o["message"] = r.message;
+    if (needed > 0)
+      o["memoryNeededBytes"] = needed;
   }
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(o))) << "\n";
 }
@@ -386,8 +388,18 @@ int main(int argc, char **argv) {
           .count();
   if (!r.feasible && r.message.rfind("internal error", 0) == 0)
     return reportError(r.message);
+  double needed = 0;
+  if (!r.feasible && r.message == "no plan fits in memory") {
+    needed = smallestFeasibleMemory(p, options);
+    if (needed > 0)
+      r.message = llvm::formatv("no plan fits in {0:e4} bytes of memory per "
+                                "device (binding: memory per device; the "
+                                "smallest that admits a plan is {1:e4} bytes)",
+                                p.maxMemoryBytes, needed)
+                      .str();
+  }
   if (jsonOut)
-    printJson(r, seconds, llvm::outs());
+    printJson(r, seconds, needed, llvm::outs());
   else
     printText(p, r, seconds, llvm::outs());
   // An infeasible instance is an answer, not an error, but scripts should

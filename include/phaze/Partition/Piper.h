@@ -132,6 +132,12 @@ struct PiperResult {
 /// Runs the DP of piper-model.md §7 on `p` (which must pass check()).
 PiperResult solvePiper(const PiperProblem &p, const PiperOptions &options = {});
 
+/// The smallest memory per device (bytes, to 1e-4 relative, rounded up)
+/// at which `p` admits a plan; 0 when none exists at any memory. Feasibility
+/// only grows with the memory, so doubling and bisection find it.
+double smallestFeasibleMemory(const PiperProblem &p,
+                              const PiperOptions &options = {});
+
 } // namespace partition
 } // namespace phaze
 } // namespace mlir
