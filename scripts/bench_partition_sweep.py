@@ -6,11 +6,14 @@ TPUv4-like chip in PHAZE's 1024-device system): for every t in {1, 2, 4, 8}
 and microbatch size in {1, 2, 4, 8}, runs the workload pipeline and
 phaze-schedule once (not timed), then phaze-partition for recompute
 {off, full} x HBM {32, 64, 80} GB (96 placements in all), --runs times, and
-reports the median DP time of the feasible placements (the plan's solve_s;
-an infeasible one is an error and carries no plan) and the median time of
-the whole partition pass for all 96 (-mlir-timing; loading the chain from
-IR and explaining infeasibility included), each summed, and the best
-placement.
+reports:
+- the search's inner loop: the 96 placement problems (written by the pass's
+  problem-file option) solved in one process by phaze-partition
+  --format=plan, median total over --runs runs, infeasible ones without the
+  smallest-memory explanation (a search only needs the verdict);
+- the median time of the whole partition pass (-mlir-timing; loading the
+  chain from IR and explaining infeasibility included), summed over the 96;
+- the best placement.
 
 Usage: scripts/bench_partition_sweep.py [--build build] [--runs 3]
            [--hardware hardware/phaze.mlir] [--model gpt3-175b]
@@ -44,7 +47,7 @@ def main():
     a = p.parse_args()
     opt = os.path.join(a.build, "bin", "phaze-opt")
     tmp = tempfile.mkdtemp()
-    total, dp = [], []
+    total, dp, problems = [], [], []
     best = None
     count = 0
     for mbs in (1, 2, 4, 8):
@@ -62,13 +65,16 @@ def main():
             for recompute in ("off", "full"):
                 for hbm in (32, 64, 80):
                     times, solves = [], []
+                    problem = os.path.join(
+                        tmp, "p_%d_%d_%s_%d.json" % (mbs, t, recompute, hbm))
+                    problems.append(problem)
                     for _ in range(a.runs):
                         r = subprocess.run(
                             [opt, sched, "-mlir-timing",
                              "--phaze-partition=hardware=%s global-batch=%d "
-                             "recompute=%s memory-gib=%g" %
+                             "recompute=%s memory-gib=%g problem-file=%s" %
                              (a.hardware, a.global_batch, recompute,
-                              hbm * 1e9 / 2 ** 30)],
+                              hbm * 1e9 / 2 ** 30, problem)],
                             capture_output=True, text=True)
                         m = TIMING.search(r.stderr)
                         times.append(float(m.group(1)) if m else 0.0)
@@ -83,11 +89,15 @@ def main():
                         if best is None or tpi < best[0]:
                             best = (tpi, mbs, t, plan.group(2), plan.group(3),
                                     recompute, hbm)
-    print("placements: %d (%d feasible), DP time (solve_s) summed: %.1f ms, "
-          "partition pass time summed: %.1f ms (loading the chain from IR "
-          "included); medians of %d runs each" %
-          (count, sum(1 for x in dp if x > 0), 1000 * sum(dp),
-           1000 * sum(total), a.runs))
+    r = subprocess.run([os.path.join(a.build, "bin", "phaze-partition"),
+                        "--format=plan", "--repeat=%d" % max(a.runs, 5)] +
+                       problems, capture_output=True, text=True, check=True)
+    summary = r.stdout.strip().splitlines()[-1]
+    print("search inner loop (phaze-partition --format=plan): %s" % summary)
+    print("placements: %d (%d feasible); partition pass time summed: %.1f ms "
+          "(loading the chain from IR and explaining infeasibility included), "
+          "medians of %d runs each" %
+          (count, sum(1 for x in dp if x > 0), 1000 * sum(total), a.runs))
     if best:
         tpi, mbs, t, d, pp, recompute, hbm = best
         samples = a.global_batch / tpi

@@ -392,3 +392,133 @@ bool mlir::phaze::partition::parsePhazeJson(llvm::StringRef text,
   out = std::move(p);
   return true;
 }
+
+llvm::json::Value
+mlir::phaze::partition::planProblemToJson(const PlanProblem &p) {
+  json::Array layers;
+  for (const PlanLayer &l : p.layers)
+    layers.push_back(
+        json::Object{{"name", l.name},
+                     {"forward_s", l.forwardS},
+                     {"backward_s", l.backwardS},
+                     {"optimizer_s", l.optimizerS},
+                     {"parameter_bytes", l.parameterBytes},
+                     {"gradient_bytes", l.gradientBytes},
+                     {"optimizer_state_bytes", l.optimizerStateBytes},
+                     {"stash_bytes", l.stashBytes},
+                     {"recompute_stash_bytes", l.recomputeStashBytes},
+                     {"output_bytes", l.outputBytes},
+                     {"forward_flops", l.forwardFlops}});
+  auto link = [](const PlanLink &k) {
+    return json::Object{{"bandwidth_bytes_per_s", k.bandwidthBytesPerS},
+                        {"latency_s", k.latencyS}};
+  };
+  const char *recompute = p.recompute == RecomputePolicy::Off    ? "off"
+                          : p.recompute == RecomputePolicy::Full ? "full"
+                                                                 : "auto";
+  return json::Object{
+      {"devices", p.devices},
+      {"devices_per_node", p.devicesPerNode},
+      {"intra_node", link(p.intraNode)},
+      {"inter_node", link(p.interNode)},
+      {"memory_bytes", p.memoryBytes},
+      {"peak_flops_per_s", p.peakFlopsPerS},
+      {"t", p.t},
+      {"microbatches", p.microbatches},
+      {"samples_per_microbatch", p.samplesPerMicrobatch},
+      {"tokens_per_sample", p.tokensPerSample},
+      {"pipeline_schedule",
+       p.schedule == PipelineSchedule::GPipe ? "gpipe" : "1f1b"},
+      {"recompute", recompute},
+      {"layers", std::move(layers)}};
+}
+
+bool mlir::phaze::partition::parsePlanJson(llvm::StringRef text,
+                                           PlanProblem &out,
+                                           std::string &error) {
+  llvm::Expected<json::Value> parsed = json::parse(text);
+  if (!parsed) {
+    error = syntaxError(parsed.takeError());
+    return false;
+  }
+  json::Path::Root root("problem");
+  json::Path path(root);
+  auto fail = [&]() {
+    error = llvm::toString(root.getError());
+    return false;
+  };
+  json::ObjectMapper o(*parsed, path);
+  PlanProblem p;
+  std::string schedule, recompute;
+  if (!o || !o.map("devices", p.devices) ||
+      !o.map("devices_per_node", p.devicesPerNode) ||
+      !o.map("memory_bytes", p.memoryBytes) ||
+      !o.map("peak_flops_per_s", p.peakFlopsPerS) || !o.map("t", p.t) ||
+      !o.map("microbatches", p.microbatches) ||
+      !o.map("samples_per_microbatch", p.samplesPerMicrobatch) ||
+      !o.map("tokens_per_sample", p.tokensPerSample) ||
+      !o.map("pipeline_schedule", schedule) || !o.map("recompute", recompute))
+    return fail();
+  const json::Object *obj = parsed->getAsObject();
+  json::Path intraPath = path.field("intra_node"),
+             interPath = path.field("inter_node");
+  for (auto [name, link, lp] :
+       {std::tuple<llvm::StringLiteral, PlanLink *, json::Path *>{
+            "intra_node", &p.intraNode, &intraPath},
+        {"inter_node", &p.interNode, &interPath}}) {
+    const json::Value *v = obj->get(name);
+    if (!v) {
+      lp->report("missing value");
+      return fail();
+    }
+    json::ObjectMapper m(*v, *lp);
+    if (!m || !m.map("bandwidth_bytes_per_s", link->bandwidthBytesPerS) ||
+        !m.map("latency_s", link->latencyS))
+      return fail();
+  }
+  if (schedule == "1f1b")
+    p.schedule = PipelineSchedule::OneFOneB;
+  else if (schedule == "gpipe")
+    p.schedule = PipelineSchedule::GPipe;
+  else {
+    path.field("pipeline_schedule").report("expected \"1f1b\" or \"gpipe\"");
+    return fail();
+  }
+  if (recompute == "off")
+    p.recompute = RecomputePolicy::Off;
+  else if (recompute == "full")
+    p.recompute = RecomputePolicy::Full;
+  else if (recompute == "auto")
+    p.recompute = RecomputePolicy::Auto;
+  else {
+    path.field("recompute").report("expected \"off\", \"full\" or \"auto\"");
+    return fail();
+  }
+  const json::Array *layers = obj->getArray("layers");
+  if (!layers) {
+    path.field("layers").report("expected an array of layers");
+    return fail();
+  }
+  json::Path layersPath = path.field("layers");
+  for (size_t i = 0; i < layers->size(); ++i) {
+    json::Path lp = layersPath.index(i);
+    json::ObjectMapper m((*layers)[i], lp);
+    PlanLayer l;
+    if (!m || !m.mapOptional("name", l.name) ||
+        !m.map("forward_s", l.forwardS) || !m.map("backward_s", l.backwardS) ||
+        !m.map("optimizer_s", l.optimizerS) ||
+        !m.map("parameter_bytes", l.parameterBytes) ||
+        !m.map("gradient_bytes", l.gradientBytes) ||
+        !m.map("optimizer_state_bytes", l.optimizerStateBytes) ||
+        !m.map("stash_bytes", l.stashBytes) ||
+        !m.map("recompute_stash_bytes", l.recomputeStashBytes) ||
+        !m.map("output_bytes", l.outputBytes) ||
+        !m.map("forward_flops", l.forwardFlops))
+      return fail();
+    p.layers.push_back(l);
+  }
+  if (!p.check(error))
+    return false;
+  out = std::move(p);
+  return true;
+}

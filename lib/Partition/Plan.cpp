@@ -18,6 +18,8 @@
 
 #include "phaze/Partition/Plan.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -122,6 +124,9 @@ struct Entry {
   bool recompute; ///< of this state's first stage
 };
 
+/// A state's Pareto set: usually one or two entries, kept inline.
+using EntrySet = llvm::SmallVector<Entry, 1>;
+
 bool dominates(const Entry &a, const Entry &b) {
   return a.load <= b.load && a.grad <= b.grad && a.opt <= b.opt;
 }
@@ -130,11 +135,11 @@ bool dominates(const Entry &a, const Entry &b) {
 struct Table {
   int n;
   int64_t bound;
-  std::vector<std::vector<Entry>> sets; ///< [i * (bound + 1) + σ]
-  std::vector<Entry> &at(int i, int64_t s) { return sets[i * (bound + 1) + s]; }
+  std::vector<EntrySet> sets; ///< [i * (bound + 1) + σ]
+  EntrySet &at(int i, int64_t s) { return sets[i * (bound + 1) + s]; }
 };
 
-void insert(std::vector<Entry> &set, const Entry &e) {
+void insert(EntrySet &set, const Entry &e) {
   for (const Entry &x : set)
     if (dominates(x, e))
       return;
@@ -168,7 +173,7 @@ Table runDp(const Chain &c, int64_t bound, int64_t m, const PlanLink &pp) {
     }
     for (int64_t s = 1; s <= bound; ++s) {
       double inflight = static_cast<double>(inflightOf(p, s, m));
-      std::vector<Entry> &set = tb.at(i, s);
+      EntrySet &set = tb.at(i, s);
       // The rest covers n - j layers in s - 1 stages of at least one.
       for (int j = i + 1; j <= n - (s - 1); ++j) {
         double g = c.grad[j] - c.grad[i], o = c.opt[j] - c.opt[i];
@@ -197,7 +202,7 @@ Table runDp(const Chain &c, int64_t bound, int64_t m, const PlanLink &pp) {
           dominated |= e.load <= lower && e.grad <= g && e.opt <= o;
         if (dominated)
           break;
-        const std::vector<Entry> &rest = tb.at(j, s - 1);
+        const EntrySet &rest = tb.at(j, s - 1);
         for (size_t k = 0; k < rest.size(); ++k)
           insert(set,
                  {std::max(load, rest[k].load), std::max(g, rest[k].grad),
@@ -462,7 +467,7 @@ struct Search {
             m, intra, intra ? std::min(depth, p.devicesPerNode / p.t) : depth);
         const PlanLink &dl =
             pipelineInNode(p, s * p.t * d) ? p.intraNode : p.interNode;
-        const std::vector<Entry> &set = tb.at(0, s);
+        const EntrySet &set = tb.at(0, s);
         for (size_t k = 0; k < set.size(); ++k) {
           const Entry &e = set[k];
           double tpb = e.load * static_cast<double>(m + s - 1) +
@@ -541,6 +546,9 @@ Plan mlir::phaze::partition::solvePlan(const PlanProblem &p) {
   Search search(p);
   int n = search.c.n;
   Best best = search.run();
+  if (best.entry < 0 && !p.explainInfeasible)
+    return infeasible("no placement fits in " + formatBytes(p.memoryBytes) +
+                      " of memory per device");
   if (best.entry < 0) {
     double hi = minimalMemory(p, search.c, search.bound);
     if (!(hi < kInf))

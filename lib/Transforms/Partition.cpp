@@ -13,6 +13,7 @@
 
 #include "phaze/Dialect/Accel/IR/AccelOps.h"
 #include "phaze/Dialect/Phaze/IR/PhazeOps.h"
+#include "phaze/Partition/Json.h"
 #include "phaze/Partition/PhazeDp.h"
 #include "phaze/Partition/Plan.h"
 #include "phaze/Transforms/Passes.h"
@@ -22,9 +23,11 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 #include <chrono>
 
@@ -491,6 +494,14 @@ void PhazePartitionPass::runOnOperation() {
     return;
   }
 
+  if (!problemFile.empty()) {
+    std::string message;
+    auto out = openOutputFile(problemFile, &message);
+    if (!out)
+      return fail("cannot write '" + problemFile + "': " + message);
+    out->os() << llvm::formatv("{0:2}", planProblemToJson(p)) << "\n";
+    out->keep();
+  }
   auto start = std::chrono::steady_clock::now();
   Plan best = solvePlan(p);
   double seconds = secondsSince(start);

@@ -25,6 +25,7 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -32,9 +33,16 @@ using namespace mlir::phaze::partition;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory category("phaze-partition options");
-static cl::opt<std::string> input(cl::Positional, cl::Required,
-                                  cl::desc("<instance.json>"),
-                                  cl::cat(category));
+static cl::list<std::string> inputs(cl::Positional, cl::OneOrMore,
+                                    cl::desc("<instance.json>..."),
+                                    cl::cat(category));
+/// The instance being read (for messages).
+static std::string input;
+static cl::opt<int> repeat(
+    "repeat",
+    cl::desc("--format=plan: solve all instances this many times and report "
+             "the median total time"),
+    cl::init(1), cl::cat(category));
 static cl::opt<int64_t>
     maxDevices("max-devices",
                cl::desc("Device budget K (default: the file's maxDevices)"),
@@ -64,13 +72,16 @@ static cl::opt<StageChoice>
            cl::init(StageChoice::Exact), cl::cat(category));
 static cl::opt<bool> jsonOut("json", cl::desc("Print the result as JSON"),
                              cl::cat(category));
-enum class Format { Auto, Piper, Phaze };
+enum class Format { Auto, Piper, Phaze, Plan };
 static cl::opt<Format> format(
     "format", cl::desc("Instance format"),
     cl::values(clEnumValN(Format::Auto, "auto",
                           "PHAZE's if `nodes` is an object keyed by t, "
                           "else Piper's (default)"),
                clEnumValN(Format::Piper, "piper", "Piper's inputs/*.json"),
+               clEnumValN(Format::Plan, "plan",
+                          "phaze's placement problem (phaze-partition "
+                          "pass, problem-file=); several files at once"),
                clEnumValN(Format::Phaze, "phaze",
                           "PHAZE's device-placement JSON: PHAZE's model "
                           "and phaze's")),
@@ -350,6 +361,54 @@ static int runPhaze(llvm::StringRef text) {
   return best.feasible ? 0 : 2;
 }
 
+/// Solves phaze placement problems (one or more files), `repeat` times,
+/// and prints each plan's figures and the median total solve time.
+static int runPlans() {
+  std::vector<PlanProblem> problems;
+  for (const std::string &file : inputs) {
+    input = file;
+    auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(file);
+    if (!buffer)
+      return reportError(buffer.getError().message());
+    PlanProblem p;
+    std::string error;
+    if (!parsePlanJson((*buffer)->getBuffer(), p, error))
+      return reportError(error);
+    // A benchmark of the search's inner loop: no explanation of the
+    // infeasible ones (another DP each).
+    p.explainInfeasible = inputs.size() == 1;
+    problems.push_back(std::move(p));
+  }
+  std::vector<double> totals;
+  std::vector<Plan> plans(problems.size());
+  for (int r = 0; r < std::max(1, static_cast<int>(repeat)); ++r) {
+    auto start = std::chrono::steady_clock::now();
+    for (size_t k = 0; k < problems.size(); ++k)
+      plans[k] = solvePlan(problems[k]);
+    totals.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
+  }
+  std::sort(totals.begin(), totals.end());
+  int feasible = 0;
+  for (size_t k = 0; k < plans.size(); ++k) {
+    const Plan &x = plans[k];
+    feasible += x.feasible;
+    if (x.feasible)
+      llvm::outs() << llvm::formatv(
+          "{0}: time per iteration {1:e6} s, t = {2}, d = {3}, p = {4}\n",
+          inputs[k], x.timePerBatchS, x.t, x.d, x.p);
+    else
+      llvm::outs() << inputs[k] << ": infeasible: " << x.message << "\n";
+  }
+  llvm::outs() << llvm::formatv(
+      "{0} problems, {1} feasible; solve time for all: median {2:f2} ms "
+      "over {3} runs\n",
+      problems.size(), feasible, 1e3 * totals[totals.size() / 2],
+      totals.size());
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -363,6 +422,14 @@ int main(int argc, char **argv) {
       "    --bandwidth=26843545600 --stage-choice=piper-greedy\n"
       "PHAZE's format (one layer graph per t; the fixed baseline too):\n"
       "  phaze-partition gpt3like.json\n");
+  if (format == Format::Plan)
+    return runPlans();
+  if (inputs.size() != 1) {
+    llvm::WithColor::error(llvm::errs(), "phaze-partition")
+        << "one instance at a time (several only with --format=plan)\n";
+    return 1;
+  }
+  input = inputs.front();
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(input);
   if (!buffer) {
     llvm::WithColor::error(llvm::errs(), "phaze-partition")

@@ -18,8 +18,10 @@
 
 #include "phaze/Partition/PhazeDp.h"
 #include "phaze/Partition/Piper.h"
+#include "phaze/Partition/Plan.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
 
 #include <string>
 
@@ -39,6 +41,15 @@ bool parsePiperJson(llvm::StringRef text, PiperProblem &out,
 /// false with a located message.
 bool parsePhazeJson(llvm::StringRef text, PhazeProblem &out,
                     std::string &error);
+
+/// phaze's placement problem (Plan.h) as JSON: the system, the training
+/// setup and one object per layer, every field named with its unit. What
+/// `phaze-partition{problem-file=...}` writes and `phaze-partition
+/// --format=plan` reads (to benchmark or replay the DP without the IR).
+llvm::json::Value planProblemToJson(const PlanProblem &p);
+
+/// Reads a placement problem written by planProblemToJson; runs check().
+bool parsePlanJson(llvm::StringRef text, PlanProblem &out, std::string &error);
 
 /// Whether `text` looks like PHAZE's format rather than Piper's (its nodes
 /// are an object keyed by t).

@@ -85,6 +85,10 @@ struct PlanProblem {
   int64_t tokensPerSample = 1;
   PipelineSchedule schedule = PipelineSchedule::OneFOneB;
   RecomputePolicy recompute = RecomputePolicy::Auto;
+  /// When no placement fits, find the smallest memory that would admit one
+  /// (Plan::memoryNeededBytes; another DP). A search that only needs the
+  /// verdict turns it off.
+  bool explainInfeasible = true;
 
   /// Checks the instance; on failure returns false naming the field or
   /// layer.

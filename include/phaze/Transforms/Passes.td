@@ -293,7 +293,10 @@ def PhazePartitionPass : Pass<"phaze-partition", "mlir::ModuleOp"> {
     Option<"fixedDataParallel", "fixed-data-parallel", "int64_t",
            /*default=*/"1", "Data-parallel pipelines of the fixed split">,
     Option<"report", "report", "bool", /*default=*/"false",
-           "Print the plan (and the fixed split) as a table on stdout">
+           "Print the plan (and the fixed split) as a table on stdout">,
+    Option<"problemFile", "problem-file", "std::string", /*default=*/"\"\"",
+           "Also write the placement problem as JSON to this file (replay "
+           "or benchmark it with phaze-partition --format=plan)">
   ];
 }
 
