@@ -277,6 +277,11 @@ TEST(Plan, InfeasibleSaysHowMuchMemory) {
   EXPECT_NEAR(plan.memoryNeededBytes, 7.0, 1e-5);
   EXPECT_NE(plan.message.find("binding: memory"), std::string::npos)
       << plan.message;
+  // A search that only needs the verdict skips the explanation.
+  p.explainInfeasible = false;
+  plan = solvePlan(p);
+  EXPECT_FALSE(plan.feasible);
+  EXPECT_EQ(plan.memoryNeededBytes, 0.0);
 }
 
 } // namespace
