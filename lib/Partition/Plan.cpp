@@ -149,12 +149,24 @@ void insert(EntrySet &set, const Entry &e) {
   set.push_back(e);
 }
 
-Table runDp(const Chain &c, int64_t bound, int64_t m, const PlanLink &pp) {
+/// The DP for in-flight cap m (under 1F1B: min(σ, m) microbatches at
+/// position σ), stage counts up to `bound`. `base`, when given, is the
+/// uncapped 1F1B table of the same link, at least m deep: its states with
+/// σ <= m are the same here (min(σ, m) = σ) and are copied.
+Table runDp(const Chain &c, int64_t bound, int64_t m, const PlanLink &pp,
+            const Table *base = nullptr) {
   const PlanProblem &p = c.p;
   int n = c.n;
   Table tb{n, bound, {}};
   tb.sets.assign(static_cast<size_t>(n + 1) * (bound + 1), {});
   tb.at(n, 0).push_back({0, 0, 0, n, -1, false});
+  int64_t first = 1; // the first stage count computed here
+  if (base) {
+    first = std::min(m, bound) + 1;
+    for (int i = 0; i <= n; ++i)
+      for (int64_t s = 0; s < first; ++s)
+        tb.at(i, s) = base->sets[i * (base->bound + 1) + s];
+  }
   std::vector<bool> rs = choices(p);
   // Interval figures of [i, j) for the current i, by j.
   std::vector<double> peak(n + 1), load0(n + 1), load1(n + 1);
@@ -171,7 +183,7 @@ Table runDp(const Chain &c, int64_t bound, int64_t m, const PlanLink &pp) {
       load0[j] = c.load(i, j, false, pp);
       load1[j] = c.load(i, j, true, pp);
     }
-    for (int64_t s = 1; s <= bound; ++s) {
+    for (int64_t s = first; s <= bound; ++s) {
       double inflight = static_cast<double>(inflightOf(p, s, m));
       EntrySet &set = tb.at(i, s);
       // The rest covers n - j layers in s - 1 stages of at least one.
@@ -435,12 +447,18 @@ struct Search {
       cap = std::numeric_limits<int64_t>::max() / 4;
     auto key = std::make_pair(cap, intra);
     auto it = tables.find(key);
-    if (it == tables.end() || it->second.bound < depth)
-      it = tables
-               .insert_or_assign(
-                   key, runDp(c, depth, cap, intra ? p.intraNode : p.interNode))
-               .first;
-    return it->second;
+    if (it != tables.end() && it->second.bound >= depth)
+      return it->second;
+    // A capped 1F1B table starts from the uncapped one where they agree.
+    const int64_t uncapped = std::numeric_limits<int64_t>::max() / 4;
+    const Table *base = nullptr;
+    if (p.schedule == PipelineSchedule::OneFOneB && cap < uncapped) {
+      auto u = tables.find(std::make_pair(uncapped, intra));
+      if (u != tables.end() && u->second.bound >= cap)
+        base = &u->second;
+    }
+    Table t = runDp(c, depth, cap, intra ? p.intraNode : p.interNode, base);
+    return tables.insert_or_assign(key, std::move(t)).first->second;
   }
 
   /// Stage counts the final round reads for d pipelines.
