@@ -563,6 +563,18 @@ static double minimalMemory(const PlanProblem &p, const Chain &c,
 Plan mlir::phaze::partition::solvePlan(const PlanProblem &p) {
   Search search(p);
   int n = search.c.n;
+  // Every layer is in some stage holding at least one microbatch: a layer
+  // that cannot fit even so rules out every placement (cheap to see before
+  // the DP; the search only needs this verdict).
+  if (!p.explainInfeasible)
+    for (int v = 0; v < n; ++v) {
+      double least = kInf;
+      for (bool x : choices(p))
+        least = std::min(least, search.c.memory(v, v + 1, x, 1));
+      if (least > p.memoryBytes)
+        return infeasible("layer " + std::to_string(v) + " alone needs " +
+                          formatBytes(least) + " of memory per device");
+    }
   Best best = search.run();
   if (best.entry < 0 && !p.explainInfeasible)
     return infeasible("no placement fits in " + formatBytes(p.memoryBytes) +

@@ -141,6 +141,14 @@ TEST(Plan, EqualsBruteForceOnRandomChains) {
     ASSERT_TRUE(p.check(error)) << error;
     double expected = bruteForce(p);
     Plan plan = solvePlan(p);
+    // Without the explanation (a search's setting) the verdict and the
+    // optimum are the same.
+    PlanProblem quiet = p;
+    quiet.explainInfeasible = false;
+    Plan verdict = solvePlan(quiet);
+    EXPECT_EQ(verdict.feasible, plan.feasible) << "trial " << trial;
+    if (verdict.feasible && plan.feasible)
+      EXPECT_EQ(verdict.timePerBatchS, plan.timePerBatchS) << "trial " << trial;
     if (expected == kInf) {
       EXPECT_FALSE(plan.feasible) << "trial " << trial;
       // The smallest memory reported does admit a placement.
