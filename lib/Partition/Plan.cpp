@@ -501,6 +501,46 @@ struct Search {
 
 } // namespace
 
+/// Whether some placement fits in memory (any d, any cut; loads aside).
+static bool anyPlacementFits(const PlanProblem &p, const Chain &c,
+                             int64_t bound) {
+  std::vector<bool> rs = choices(p);
+  for (int64_t d = 1; d * p.t <= p.devices && d <= p.microbatches; ++d) {
+    if (p.microbatches % d)
+      continue;
+    int64_t m = p.microbatches / d;
+    int64_t depth = std::min(bound, p.devices / (p.t * d));
+    int j = c.n;
+    for (int64_t s = 1; s <= depth && j > 0; ++s) {
+      double inflight = static_cast<double>(inflightOf(p, s, m));
+      // The longest stage [i, j) that fits at position s.
+      int i = j;
+      double peak = 0;
+      while (i > 0) {
+        double pk = std::max(peak, p.layers[i - 1].stashBytes);
+        bool fits = false;
+        for (bool x : rs) {
+          double stash =
+              x ? c.rstash[j] - c.rstash[i - 1] : c.stash[j] - c.stash[i - 1];
+          fits |=
+              (c.stat[j] - c.stat[i - 1]) + inflight * stash + (x ? pk : 0) <=
+              p.memoryBytes;
+        }
+        if (!fits)
+          break;
+        peak = pk;
+        --i;
+      }
+      if (i == j)
+        break; // not even one layer fits here
+      j = i;
+    }
+    if (j == 0)
+      return true;
+  }
+  return false;
+}
+
 /// The smallest memory per device that admits a placement: min over d and
 /// plans of the largest stage memory, each stage with its least-memory
 /// recomputation choice. A min-max DP per in-flight cap (under 1F1B every d
@@ -563,18 +603,14 @@ static double minimalMemory(const PlanProblem &p, const Chain &c,
 Plan mlir::phaze::partition::solvePlan(const PlanProblem &p) {
   Search search(p);
   int n = search.c.n;
-  // Every layer is in some stage holding at least one microbatch: a layer
-  // that cannot fit even so rules out every placement (cheap to see before
-  // the DP; the search only needs this verdict).
-  if (!p.explainInfeasible)
-    for (int v = 0; v < n; ++v) {
-      double least = kInf;
-      for (bool x : choices(p))
-        least = std::min(least, search.c.memory(v, v + 1, x, 1));
-      if (least > p.memoryBytes)
-        return infeasible("layer " + std::to_string(v) + " alone needs " +
-                          formatBytes(least) + " of memory per device");
-    }
+  // Whether any placement fits in memory, decided without the DP: for
+  // each d, pack stages greedily from the output side, each as long as it
+  // fits at its position (memory grows with a stage's layers and with its
+  // position, so the longest suffix stages leave the least for the rest).
+  // A search only needs this verdict for an infeasible instance.
+  if (!p.explainInfeasible && !anyPlacementFits(p, search.c, search.bound))
+    return infeasible("no placement fits in " + formatBytes(p.memoryBytes) +
+                      " of memory per device");
   Best best = search.run();
   if (best.entry < 0 && !p.explainInfeasible)
     return infeasible("no placement fits in " + formatBytes(p.memoryBytes) +
