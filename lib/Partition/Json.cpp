@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -22,14 +23,19 @@ namespace json = llvm::json;
 
 namespace {
 
-/// LLVM writes "[line:column, byte=N]: message"; say "line:column: message".
-std::string syntaxError(llvm::Error e) {
-  std::string m = llvm::toString(std::move(e));
-  llvm::StringRef text = m;
-  if (!text.consume_front("["))
-    return m;
-  auto [where, rest] = text.split("]: ");
-  return (where.split(',').first + ": " + rest).str();
+/// Parses `text`; a syntax error becomes "line:column: message" in
+/// `error` (LLVM writes "[line:column, byte=N]: message").
+std::optional<json::Value> parseJson(llvm::StringRef text, std::string &error) {
+  llvm::Expected<json::Value> parsed = json::parse(text);
+  if (parsed)
+    return std::move(*parsed);
+  error = llvm::toString(parsed.takeError());
+  llvm::StringRef m = error;
+  if (m.consume_front("[")) {
+    auto [where, rest] = m.split("]: ");
+    error = (where.split(',').first + ": " + rest).str();
+  }
+  return std::nullopt;
 }
 
 /// Reads one edge {sourceId, destId, communicationCost}, with ids mapped to
@@ -116,11 +122,9 @@ bool readOption(const json::Value &v, RawOption &out, json::Path path) {
 bool mlir::phaze::partition::parsePiperJson(llvm::StringRef text,
                                             PiperProblem &out,
                                             std::string &error) {
-  llvm::Expected<json::Value> parsed = json::parse(text);
-  if (!parsed) {
-    error = syntaxError(parsed.takeError());
+  std::optional<json::Value> parsed = parseJson(text, error);
+  if (!parsed)
     return false;
-  }
   json::Path::Root root("instance");
   json::Path path(root);
   auto fail = [&]() {
@@ -227,11 +231,10 @@ bool mlir::phaze::partition::parsePiperJson(llvm::StringRef text,
 }
 
 bool mlir::phaze::partition::looksLikePhazeJson(llvm::StringRef text) {
-  llvm::Expected<json::Value> parsed = json::parse(text);
-  if (!parsed) {
-    llvm::consumeError(parsed.takeError());
+  std::string error;
+  std::optional<json::Value> parsed = parseJson(text, error);
+  if (!parsed)
     return false;
-  }
   const json::Object *o = parsed->getAsObject();
   return o && o->getObject("nodes");
 }
@@ -239,11 +242,9 @@ bool mlir::phaze::partition::looksLikePhazeJson(llvm::StringRef text) {
 bool mlir::phaze::partition::parsePhazeJson(llvm::StringRef text,
                                             PhazeProblem &out,
                                             std::string &error) {
-  llvm::Expected<json::Value> parsed = json::parse(text);
-  if (!parsed) {
-    error = syntaxError(parsed.takeError());
+  std::optional<json::Value> parsed = parseJson(text, error);
+  if (!parsed)
     return false;
-  }
   json::Path::Root root("instance");
   json::Path path(root);
   auto fail = [&]() {
@@ -436,11 +437,9 @@ mlir::phaze::partition::planProblemToJson(const PlanProblem &p) {
 bool mlir::phaze::partition::parsePlanJson(llvm::StringRef text,
                                            PlanProblem &out,
                                            std::string &error) {
-  llvm::Expected<json::Value> parsed = json::parse(text);
-  if (!parsed) {
-    error = syntaxError(parsed.takeError());
+  std::optional<json::Value> parsed = parseJson(text, error);
+  if (!parsed)
     return false;
-  }
   json::Path::Root root("problem");
   json::Path path(root);
   auto fail = [&]() {

@@ -37,18 +37,22 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 /// Per-interval figures of one graph: loads, memory limit, parameters.
 struct Intervals {
   int n;
-  std::vector<double> noRC, rc, params;
+  bool recompute;
+  std::vector<double> noRC, rc, params, fixedMem, stashMem;
   std::vector<int64_t> maxSigma, width;
 
   size_t idx(int i, int j) const {
     return static_cast<size_t>(i) * (n + 1) + j;
   }
 
-  Intervals(const PhazeProblem &p, const PhazeGraph &g) : n(g.layers.size()) {
+  Intervals(const PhazeProblem &p, const PhazeGraph &g)
+      : n(g.layers.size()), recompute(p.recompute) {
     size_t size = static_cast<size_t>(n + 1) * (n + 1);
     noRC.assign(size, kInf);
     rc.assign(size, kInf);
     params.assign(size, 0);
+    fixedMem.assign(size, 0);
+    stashMem.assign(size, 0);
     maxSigma.assign(size, 0);
     width.assign(size, 1);
     std::vector<std::vector<int>> in(n), out(n);
@@ -119,8 +123,8 @@ struct Intervals {
         }
         params[k] = P;
         width[k] = tp ? g.t : 1;
-        double fixed = 2 * P + (p.adam ? P : 0) + A;
-        double stash = p.recompute ? inputs : A;
+        double fixed = fixedMem[k] = 2 * P + (p.adam ? P : 0) + A;
+        double stash = stashMem[k] = p.recompute ? inputs : A;
         double M = p.maxMemoryBytes;
         auto fits = [&](int64_t sigma) {
           return fixed + static_cast<double>(sigma - 1) * stash <= M;
@@ -146,6 +150,17 @@ struct Intervals {
 
   double load(int i, int j, int64_t sigma, bool recompute) const {
     return recompute && sigma > 1 ? rc[idx(i, j)] : noRC[idx(i, j)];
+  }
+
+  /// Stage [i, j) at position σ from the end: devices, load, memory.
+  PhazeStage stage(int i, int j, int64_t sigma) const {
+    size_t k = idx(i, j);
+    return {i,
+            j - 1,
+            width[k],
+            load(i, j, sigma, recompute),
+            recompute && sigma > 1,
+            fixedMem[k] + static_cast<double>(sigma - 1) * stashMem[k]};
   }
 };
 
@@ -409,8 +424,7 @@ static PhazePlan solveImpl(const PhazeProblem &p) {
     plan.microbatchesPerPipeline = (M + c.d - 1) / c.d;
     plan.timePerBatch = c.tpb;
     plan.maxStageLoad = c.L;
-    plan.stages.push_back({0, c.j - 1, iv.width[iv.idx(0, c.j)],
-                           iv.load(0, c.j, c.sigma, p.recompute)});
+    plan.stages.push_back(iv.stage(0, c.j, c.sigma));
     int i = c.j;
     int64_t sigma = c.sigma - 1, u = c.u;
     while (i < n) {
@@ -426,7 +440,7 @@ static PhazePlan solveImpl(const PhazeProblem &p) {
             continue;
           double rest = dp.at(j, sigma - 1, v);
           if (rest != kInf && std::max(rest, load) == target) {
-            plan.stages.push_back({i, j - 1, w, load});
+            plan.stages.push_back(iv.stage(i, j, sigma));
             i = j;
             --sigma;
             u = v;
@@ -481,9 +495,10 @@ PhazePlan mlir::phaze::partition::evaluateFixed(const PhazeProblem &p) {
     if (iv.maxSigma[iv.idx(first, last + 1)] < sigma)
       return infeasible("the fixed strategy's stage " + std::to_string(s) +
                         " does not fit in memory");
-    double load = iv.load(first, last + 1, sigma, p.recompute);
-    plan.stages.push_back({first, last, fx.t, load});
-    plan.maxStageLoad = std::max(plan.maxStageLoad, load);
+    PhazeStage st = iv.stage(first, last + 1, sigma);
+    st.devices = fx.t; // p stages of t devices, whatever the layers
+    plan.stages.push_back(st);
+    plan.maxStageLoad = std::max(plan.maxStageLoad, st.load);
   }
   double P = iv.params[iv.idx(plan.stages[0].first, plan.stages[0].last + 1)];
   plan.timePerBatch =

@@ -75,15 +75,34 @@ struct Chain {
     return compute + comm;
   }
 
-  /// Memory per device of [i, j) holding `inflight` microbatches.
-  double memory(int i, int j, bool r, int64_t inflight) const {
-    double act = static_cast<double>(inflight) *
-                 (r ? rstash[j] - rstash[i] : stash[j] - stash[i]);
+  /// Memory per device of [i, j) holding `inflight` microbatches, where
+  /// `peak` is the largest single-layer stash in [i, j) (callers scanning
+  /// intervals keep it running).
+  double memory(int i, int j, bool r, double inflight, double peak) const {
+    double act = inflight * (r ? rstash[j] - rstash[i] : stash[j] - stash[i]);
     if (r) // one layer's activations are rebuilt during its backward
-      act += maxStash(i, j);
+      act += peak;
     return (stat[j] - stat[i]) + act;
   }
+  double memory(int i, int j, bool r, int64_t inflight) const {
+    return memory(i, j, r, static_cast<double>(inflight), maxStash(i, j));
+  }
 };
+
+/// The data-parallel degrees a placement may use: d divides the
+/// microbatches and one t-wide stage per pipeline fits in the devices.
+std::vector<int64_t> dataParallelDegrees(const PlanProblem &p) {
+  std::vector<int64_t> ds;
+  for (int64_t d = 1; d * p.t <= p.devices && d <= p.microbatches; ++d)
+    if (p.microbatches % d == 0)
+      ds.push_back(d);
+  return ds;
+}
+
+/// The most stages d pipelines allow (at most `bound`, one layer each).
+int64_t depthFor(const PlanProblem &p, int64_t bound, int64_t d) {
+  return std::min(bound, p.devices / (p.t * d));
+}
 
 int64_t inflightOf(const PlanProblem &p, int64_t sigma, int64_t m) {
   return p.schedule == PipelineSchedule::GPipe ? m : std::min(sigma, m);
@@ -189,18 +208,14 @@ Table runDp(const Chain &c, int64_t bound, int64_t m, const PlanLink &pp,
       // The rest covers n - j layers in s - 1 stages of at least one.
       for (int j = i + 1; j <= n - (s - 1); ++j) {
         double g = c.grad[j] - c.grad[i], o = c.opt[j] - c.opt[i];
-        double stat = c.stat[j] - c.stat[i];
         // The fastest recomputation choice that fits at position s. Memory
         // grows with j: once nothing fits, nothing longer does.
         int r = -1;
-        for (bool x : rs) {
-          double stash =
-              x ? c.rstash[j] - c.rstash[i] : c.stash[j] - c.stash[i];
-          if (stat + inflight * stash + (x ? peak[j] : 0) <= p.memoryBytes) {
+        for (bool x : rs)
+          if (c.memory(i, j, x, inflight, peak[j]) <= p.memoryBytes) {
             r = x;
             break;
           }
-        }
         if (r < 0)
           break;
         double load = r ? load1[j] : load0[j];
@@ -462,9 +477,7 @@ struct Search {
   }
 
   /// Stage counts the final round reads for d pipelines.
-  int64_t depthFor(int64_t d) const {
-    return std::min(bound, p.devices / (p.t * d));
-  }
+  int64_t depthFor(int64_t d) const { return ::depthFor(p, bound, d); }
 
   /// Whether pipelines of s stages keep their traffic inside a node. A
   /// single stage has no pipeline traffic: it reads the inter-node table.
@@ -473,9 +486,7 @@ struct Search {
   /// Every d dividing M with p·t·d <= devices, every stage count.
   Best run() {
     Best best;
-    for (int64_t d = 1; d * p.t <= p.devices && d <= p.microbatches; ++d) {
-      if (p.microbatches % d)
-        continue;
+    for (int64_t d : dataParallelDegrees(p)) {
       int64_t m = p.microbatches / d;
       int64_t depth = depthFor(d);
       for (int64_t s = 1; s <= depth; ++s) {
@@ -505,11 +516,9 @@ struct Search {
 static bool anyPlacementFits(const PlanProblem &p, const Chain &c,
                              int64_t bound) {
   std::vector<bool> rs = choices(p);
-  for (int64_t d = 1; d * p.t <= p.devices && d <= p.microbatches; ++d) {
-    if (p.microbatches % d)
-      continue;
+  for (int64_t d : dataParallelDegrees(p)) {
     int64_t m = p.microbatches / d;
-    int64_t depth = std::min(bound, p.devices / (p.t * d));
+    int64_t depth = depthFor(p, bound, d);
     int j = c.n;
     for (int64_t s = 1; s <= depth && j > 0; ++s) {
       double inflight = static_cast<double>(inflightOf(p, s, m));
@@ -519,13 +528,8 @@ static bool anyPlacementFits(const PlanProblem &p, const Chain &c,
       while (i > 0) {
         double pk = std::max(peak, p.layers[i - 1].stashBytes);
         bool fits = false;
-        for (bool x : rs) {
-          double stash =
-              x ? c.rstash[j] - c.rstash[i - 1] : c.stash[j] - c.stash[i - 1];
-          fits |=
-              (c.stat[j] - c.stat[i - 1]) + inflight * stash + (x ? pk : 0) <=
-              p.memoryBytes;
-        }
+        for (bool x : rs)
+          fits |= c.memory(i - 1, j, x, inflight, pk) <= p.memoryBytes;
         if (!fits)
           break;
         peak = pk;
@@ -564,12 +568,9 @@ static double minimalMemory(const PlanProblem &p, const Chain &c,
         double inflight = static_cast<double>(inflightOf(p, s, cap));
         double &cell = at(i, s);
         for (int j = i + 1; j <= n - (s - 1); ++j) {
-          double stat = c.stat[j] - c.stat[i], mem = kInf;
+          double mem = kInf;
           for (bool x : rs)
-            mem = std::min(mem, stat +
-                                    inflight * (x ? c.rstash[j] - c.rstash[i]
-                                                  : c.stash[j] - c.stash[i]) +
-                                    (x ? peak[j] : 0));
+            mem = std::min(mem, c.memory(i, j, x, inflight, peak[j]));
           // The stage's memory only grows with j.
           if (mem >= cell)
             break;
@@ -584,11 +585,9 @@ static double minimalMemory(const PlanProblem &p, const Chain &c,
   };
   double best = kInf;
   bool uncapped = false;
-  for (int64_t d = 1; d * p.t <= p.devices && d <= p.microbatches; ++d) {
-    if (p.microbatches % d)
-      continue;
+  for (int64_t d : dataParallelDegrees(p)) {
     int64_t m = p.microbatches / d;
-    int64_t depth = std::min(bound, p.devices / (p.t * d));
+    int64_t depth = depthFor(p, bound, d);
     if (p.schedule == PipelineSchedule::OneFOneB && m >= depth) {
       if (!uncapped) // the first such d is the deepest
         best = std::min(best, run(depth, depth));

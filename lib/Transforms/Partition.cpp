@@ -99,6 +99,53 @@ struct Workload {
   int coreFirst = 0, coreLast = -1;
 };
 
+/// A layer function's figures (everything but its output bytes, which
+/// depend on its place in the chain); raises `t` to its width.
+FailureOr<PlanLayer> loadLayer(SymbolTable &symbols, func::FuncOp fn,
+                               int64_t &t) {
+  auto training = fn->getAttrOfType<TrainingAttr>(TrainingAttr::getAttrName());
+  if (!training)
+    return fn.emitError() << "phaze-partition: @" << fn.getSymName()
+                          << " has no #phaze.training; run "
+                             "phaze-training-graph first";
+  auto backward =
+      symbols.lookup<func::FuncOp>(training.getBackward().getValue());
+  auto optimizer =
+      symbols.lookup<func::FuncOp>(training.getOptimizer().getValue());
+  if (!backward || !optimizer)
+    return fn.emitError() << "phaze-partition: the backward or optimizer "
+                             "function of @"
+                          << fn.getSymName() << " is missing";
+  FailureOr<double> fw = makespanOf(fn), bw = makespanOf(backward),
+                    opt = makespanOf(optimizer);
+  if (failed(fw) || failed(bw) || failed(opt))
+    return failure();
+  int64_t width = 1;
+  if (auto tp = fn->getAttrOfType<IntegerAttr>("phaze.tensor_parallel"))
+    width = tp.getInt();
+  t = std::max(t, width);
+  // Model FLOPs: contractions of a tensor-parallel layer run split over its
+  // t devices; everything else counts once.
+  double flops = 0;
+  fn.walk([&](Operation *op) {
+    if (auto a = op->getAttrOfType<OpAnalysisAttr>("phaze.analysis"))
+      flops += static_cast<double>(a.getFlops()) *
+               (a.getOpClass() == OpClass::Tensor ? width : 1);
+  });
+  PlanLayer l;
+  l.name = fn.getSymName().str();
+  l.forwardS = *fw;
+  l.backwardS = *bw;
+  l.optimizerS = *opt;
+  l.parameterBytes = training.getParameterBytes();
+  l.gradientBytes = training.getGradientBytes();
+  l.optimizerStateBytes = training.getOptimizerStateBytes();
+  l.stashBytes = training.getSavedBytes();
+  l.recomputeStashBytes = training.getRecomputeSavedBytes();
+  l.forwardFlops = flops;
+  return l;
+}
+
 FailureOr<Workload> loadWorkload(ModuleOp module) {
   SymbolTable symbols(module);
   Workload w;
@@ -183,50 +230,19 @@ FailureOr<Workload> loadWorkload(ModuleOp module) {
         crossing[b] += *bytes;
     }
 
+  // Each layer function is read once, however often the chain calls it.
+  llvm::DenseMap<Operation *, PlanLayer> perFunction;
   for (int k = 0; k < n; ++k) {
     auto fn = symbols.lookup<func::FuncOp>(calls[k].getCallee());
-    auto training =
-        fn->getAttrOfType<TrainingAttr>(TrainingAttr::getAttrName());
-    if (!training)
-      return fn.emitError() << "phaze-partition: @" << fn.getSymName()
-                            << " has no #phaze.training; run "
-                               "phaze-training-graph first";
-    auto backward =
-        symbols.lookup<func::FuncOp>(training.getBackward().getValue());
-    auto optimizer =
-        symbols.lookup<func::FuncOp>(training.getOptimizer().getValue());
-    if (!backward || !optimizer)
-      return fn.emitError() << "phaze-partition: the backward or optimizer "
-                               "function of @"
-                            << fn.getSymName() << " is missing";
-    FailureOr<double> fw = makespanOf(fn), bw = makespanOf(backward),
-                      opt = makespanOf(optimizer);
-    if (failed(fw) || failed(bw) || failed(opt))
-      return failure();
-    int64_t t = 1;
-    if (auto tp = fn->getAttrOfType<IntegerAttr>("phaze.tensor_parallel"))
-      t = tp.getInt();
-    w.t = std::max(w.t, t);
-    // Model FLOPs: contractions of a tensor-parallel layer run split over
-    // its t devices; everything else counts once.
-    double flops = 0;
-    fn.walk([&](Operation *op) {
-      if (auto a = op->getAttrOfType<OpAnalysisAttr>("phaze.analysis"))
-        flops += static_cast<double>(a.getFlops()) *
-                 (a.getOpClass() == OpClass::Tensor ? t : 1);
-    });
-    PlanLayer l;
-    l.name = fn.getSymName().str();
-    l.forwardS = *fw;
-    l.backwardS = *bw;
-    l.optimizerS = *opt;
-    l.parameterBytes = training.getParameterBytes();
-    l.gradientBytes = training.getGradientBytes();
-    l.optimizerStateBytes = training.getOptimizerStateBytes();
-    l.stashBytes = training.getSavedBytes();
-    l.recomputeStashBytes = training.getRecomputeSavedBytes();
+    auto [it, inserted] = perFunction.try_emplace(fn);
+    if (inserted) {
+      FailureOr<PlanLayer> l = loadLayer(symbols, fn, w.t);
+      if (failed(l))
+        return failure();
+      it->second = *l;
+    }
+    PlanLayer l = it->second;
     l.outputBytes = crossing[k];
-    l.forwardFlops = flops;
     w.layers.push_back(l);
     w.functions.push_back(fn);
   }
@@ -271,29 +287,16 @@ PlanAttr planAttr(MLIRContext *ctx, const Plan &plan, int64_t mbs,
 }
 
 /// The plan attribute of a PHAZE reference plan (its all-reduce term in
-/// all_reduce_s; memory per stage by its formula).
-PlanAttr referenceAttr(MLIRContext *ctx, const PhazeProblem &q,
-                       const PhazePlan &plan, int64_t mbs, int64_t tokens,
-                       int64_t globalBatch, double solveS) {
+/// all_reduce_s).
+PlanAttr referenceAttr(MLIRContext *ctx, const PhazePlan &plan, int64_t mbs,
+                       int64_t tokens, int64_t globalBatch, double solveS) {
   SmallVector<Attribute> stages;
-  const PhazeGraph &g = q.graphs.front();
   int64_t p = plan.stages.size();
   double peak = 0;
-  for (auto [k, s] : llvm::enumerate(plan.stages)) {
-    double P = 0, A = 0, in = 0;
-    for (int v = s.first; v <= s.last; ++v) {
-      P += g.layers[v].parameterBytes;
-      A += g.layers[v].activationBytes;
-    }
-    for (const PhazeEdge &e : g.edges)
-      if (e.to == s.first && e.from < s.first)
-        in += e.bytes;
-    double stash = q.recompute ? in : A;
-    double mem = 2 * P + A + static_cast<double>(p - 1 - k) * stash;
-    peak = std::max(peak, mem);
+  for (const PhazeStage &s : plan.stages) {
+    peak = std::max(peak, s.memoryBytes);
     stages.push_back(StageAttr::get(ctx, s.first, s.last, s.devices,
-                                    q.recompute && k + 1 < plan.stages.size(),
-                                    s.load, mem));
+                                    s.recompute, s.load, s.memoryBytes));
   }
   double pipeline = plan.maxStageLoad *
                     static_cast<double>(plan.microbatchesPerPipeline + p - 1);
@@ -480,13 +483,13 @@ void PhazePartitionPass::runOnOperation() {
       return fail(best.message);
     module->setAttr(
         PlanAttr::getAttrName(),
-        referenceAttr(ctx, q, best, mbs, tokens, globalBatch, seconds));
+        referenceAttr(ctx, best, mbs, tokens, globalBatch, seconds));
     if (fixedStages > 0) {
       PhazePlan fixed = evaluateFixed(q);
       if (fixed.feasible)
         module->setAttr(
             PlanAttr::getFixedAttrName(),
-            referenceAttr(ctx, q, fixed, mbs, tokens, globalBatch, 0.0));
+            referenceAttr(ctx, fixed, mbs, tokens, globalBatch, 0.0));
       else
         module.emitWarning()
             << "phaze-partition: fixed strategy: " << fixed.message;

@@ -86,8 +86,10 @@ struct PhazeProblem {
 /// One stage: layers [first, last] in topological order.
 struct PhazeStage {
   int first = 0, last = 0;
-  int64_t devices = 1; ///< 1 or t
-  double load = 0;     ///< forward + backward (recompute) seconds
+  int64_t devices = 1;    ///< 1 or t
+  double load = 0;        ///< forward + backward (recompute) seconds
+  bool recompute = false; ///< recomputation on and not the last stage
+  double memoryBytes = 0; ///< 2P (+P) + A + (σ − 1) · stash, at its place
 };
 
 /// A placement.
