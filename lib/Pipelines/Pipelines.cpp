@@ -52,10 +52,39 @@ void mlir::phaze::buildWorkloadPipeline(
   pm.addPass(createPhazeAnalyzeOpsPass(an));
 }
 
+void mlir::phaze::buildEvaluatePipeline(
+    OpPassManager &pm, const EvaluatePipelineOptions &options) {
+  PhazeEstimatePassOptions est;
+  est.hardware = options.hardware;
+  est.chip = options.chip;
+  est.system = options.system;
+  pm.addPass(createPhazeEstimatePass(est));
+  PhazeSchedulePassOptions sched;
+  sched.exact = options.exact;
+  sched.timeLimit = options.timeLimit;
+  pm.addPass(createPhazeSchedulePass(sched));
+  PhazePartitionPassOptions part;
+  part.hardware = options.hardware;
+  part.chip = options.chip;
+  part.system = options.system;
+  part.memoryGiB = options.memoryGiB;
+  part.recompute = options.recompute;
+  part.globalBatch = options.globalBatch;
+  part.devices = options.devices;
+  part.report = options.report;
+  pm.addPass(createPhazePartitionPass(part));
+}
+
 void mlir::phaze::registerPhazePipelines() {
   PassPipelineRegistration<WorkloadPipelineOptions>(
       "phaze-workload-pipeline",
       "Import a model (TOSA or linalg), outline its layers, apply tensor "
       "parallelism, derive the training graph and analyse every op",
       buildWorkloadPipeline);
+  PassPipelineRegistration<EvaluatePipelineOptions>(
+      "phaze-evaluate-pipeline",
+      "Estimate every op on a chip, schedule each layer function and place "
+      "the training run on the system (the steps phaze-search runs per "
+      "candidate)",
+      buildEvaluatePipeline);
 }

@@ -80,6 +80,10 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     r.lowerBound = ub;
     return r;
   }
+  if (!options.milp) {
+    r.message = "bounds only (no MILP)";
+    return r;
+  }
 
   std::vector<std::vector<bool>> reach = p.reachability();
   double maxDur = 0;

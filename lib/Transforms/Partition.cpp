@@ -16,6 +16,7 @@
 #include "phaze/Partition/Json.h"
 #include "phaze/Partition/PhazeDp.h"
 #include "phaze/Partition/Plan.h"
+#include "phaze/Transforms/Loaders.h"
 #include "phaze/Transforms/Passes.h"
 
 #include "Hardware.h"
@@ -49,228 +50,11 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-/// Bytes of a value: a statically shaped tensor or memref, or a scalar, of
-/// integers, floats, index (8 bytes) or complex numbers; nullopt otherwise.
-std::optional<double> tensorBytes(Type type) {
-  auto shaped = llvm::dyn_cast<ShapedType>(type);
-  Type element = shaped ? shaped.getElementType() : type;
-  if (auto complex = llvm::dyn_cast<ComplexType>(element))
-    element = complex.getElementType();
-  double elementBytes;
-  if (element.isIntOrFloat())
-    elementBytes = (element.getIntOrFloatBitWidth() + 7) / 8;
-  else if (element.isIndex())
-    elementBytes = 8;
-  else
-    return std::nullopt;
-  if (llvm::isa<ComplexType>(shaped ? shaped.getElementType() : type))
-    elementBytes *= 2;
-  if (!shaped)
-    return elementBytes;
-  if (!shaped.hasStaticShape())
-    return std::nullopt;
-  return static_cast<double>(shaped.getNumElements()) * elementBytes;
-}
-
-/// The makespan of `fn`, or an error saying to schedule first.
-FailureOr<double> makespanOf(func::FuncOp fn) {
-  auto m = fn->getAttrOfType<MakespanAttr>(MakespanAttr::getAttrName());
-  if (!m)
-    return fn.emitError() << "phaze-partition: @" << fn.getSymName()
-                          << " has no #phaze.makespan; run phaze-schedule "
-                             "first";
-  return m.getMakespanS().value();
-}
-
 struct PhazePartitionPass
     : public phaze::impl::PhazePartitionPassBase<PhazePartitionPass> {
   using PhazePartitionPassBase::PhazePartitionPassBase;
   void runOnOperation() override;
 };
-
-/// The chain of layer calls of the entry function, as plan layers.
-struct Workload {
-  func::FuncOp entry;
-  std::vector<PlanLayer> layers;
-  std::vector<func::FuncOp> functions; ///< per chain position
-  int64_t t = 1;
-  int64_t samplesPerMicrobatch = 1, tokensPerSample = 1;
-  /// The chain positions of the most repeated layer function's calls.
-  int coreFirst = 0, coreLast = -1;
-};
-
-/// A layer function's figures (everything but its output bytes, which
-/// depend on its place in the chain); raises `t` to its width.
-FailureOr<PlanLayer> loadLayer(SymbolTable &symbols, func::FuncOp fn,
-                               int64_t &t) {
-  auto training = fn->getAttrOfType<TrainingAttr>(TrainingAttr::getAttrName());
-  if (!training)
-    return fn.emitError() << "phaze-partition: @" << fn.getSymName()
-                          << " has no #phaze.training; run "
-                             "phaze-training-graph first";
-  auto backward =
-      symbols.lookup<func::FuncOp>(training.getBackward().getValue());
-  auto optimizer =
-      symbols.lookup<func::FuncOp>(training.getOptimizer().getValue());
-  if (!backward || !optimizer)
-    return fn.emitError() << "phaze-partition: the backward or optimizer "
-                             "function of @"
-                          << fn.getSymName() << " is missing";
-  FailureOr<double> fw = makespanOf(fn), bw = makespanOf(backward),
-                    opt = makespanOf(optimizer);
-  if (failed(fw) || failed(bw) || failed(opt))
-    return failure();
-  int64_t width = 1;
-  if (auto tp = fn->getAttrOfType<IntegerAttr>("phaze.tensor_parallel"))
-    width = tp.getInt();
-  t = std::max(t, width);
-  // Model FLOPs: contractions of a tensor-parallel layer run split over its
-  // t devices; everything else counts once.
-  double flops = 0;
-  fn.walk([&](Operation *op) {
-    if (auto a = op->getAttrOfType<OpAnalysisAttr>("phaze.analysis"))
-      flops += static_cast<double>(a.getFlops()) *
-               (a.getOpClass() == OpClass::Tensor ? width : 1);
-  });
-  PlanLayer l;
-  l.name = fn.getSymName().str();
-  l.forwardS = *fw;
-  l.backwardS = *bw;
-  l.optimizerS = *opt;
-  l.parameterBytes = training.getParameterBytes();
-  l.gradientBytes = training.getGradientBytes();
-  l.optimizerStateBytes = training.getOptimizerStateBytes();
-  l.stashBytes = training.getSavedBytes();
-  l.recomputeStashBytes = training.getRecomputeSavedBytes();
-  l.forwardFlops = flops;
-  return l;
-}
-
-FailureOr<Workload> loadWorkload(ModuleOp module) {
-  SymbolTable symbols(module);
-  Workload w;
-  for (func::FuncOp fn : module.getOps<func::FuncOp>()) {
-    if (fn.isPrivate() || fn.isExternal())
-      continue;
-    bool calls = false;
-    fn.walk([&](func::CallOp call) {
-      auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
-      calls |= callee && callee->hasAttr("phaze.layer");
-    });
-    if (!calls)
-      continue;
-    if (w.entry)
-      return fn.emitError()
-             << "phaze-partition: two entry functions call layers (@"
-             << w.entry.getSymName() << " and @" << fn.getSymName() << ")";
-    w.entry = fn;
-  }
-  if (!w.entry)
-    return module.emitError()
-           << "phaze-partition: no function calls #phaze.layer functions; "
-              "run phaze-workload-pipeline and phaze-schedule first";
-
-  // The chain: layer calls in the entry block, in order.
-  std::vector<func::CallOp> calls;
-  llvm::DenseMap<Operation *, int> position;
-  for (Operation &op : w.entry.getBody().front())
-    if (auto call = llvm::dyn_cast<func::CallOp>(op)) {
-      auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
-      if (callee && callee->hasAttr("phaze.layer")) {
-        position[call] = calls.size();
-        calls.push_back(call);
-      }
-    }
-  func::CallOp nested;
-  w.entry.walk([&](func::CallOp call) {
-    auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
-    if (callee && callee->hasAttr("phaze.layer") && !position.count(call))
-      nested = call;
-  });
-  if (nested)
-    return nested.emitError()
-           << "phaze-partition: a layer call inside a nested region; the "
-              "chain must be the entry function's top-level layer calls";
-
-  // The bytes crossing each boundary: every result of layer k counts on
-  // the boundaries up to the last layer that reads it, directly or through
-  // ops between the layers (reshapes, casts, adds).
-  int n = calls.size();
-  std::vector<double> crossing(n, 0);
-  for (int k = 0; k < n; ++k)
-    for (Value v : calls[k]->getResults()) {
-      int last = k;
-      SmallVector<Value> work{v};
-      llvm::DenseSet<Value> seen{v};
-      while (!work.empty()) {
-        Value x = work.pop_back_val();
-        for (Operation *user : x.getUsers()) {
-          Operation *top =
-              w.entry.getBody().front().findAncestorOpInBlock(*user);
-          auto it = top ? position.find(top) : position.end();
-          if (it != position.end()) {
-            last = std::max(last, it->second);
-            continue;
-          }
-          if (top)
-            for (Value r : top->getResults())
-              if (seen.insert(r).second)
-                work.push_back(r);
-        }
-      }
-      if (last == k)
-        continue;
-      std::optional<double> bytes = tensorBytes(v.getType());
-      if (!bytes)
-        return calls[k].emitError()
-               << "phaze-partition: a value of type " << v.getType()
-               << " crosses layers and its size is unknown (dynamic shape "
-                  "or an element type without a size)";
-      for (int b = k; b < last; ++b)
-        crossing[b] += *bytes;
-    }
-
-  // Each layer function is read once, however often the chain calls it.
-  llvm::DenseMap<Operation *, PlanLayer> perFunction;
-  for (int k = 0; k < n; ++k) {
-    auto fn = symbols.lookup<func::FuncOp>(calls[k].getCallee());
-    auto [it, inserted] = perFunction.try_emplace(fn);
-    if (inserted) {
-      FailureOr<PlanLayer> l = loadLayer(symbols, fn, w.t);
-      if (failed(l))
-        return failure();
-      it->second = *l;
-    }
-    PlanLayer l = it->second;
-    l.outputBytes = crossing[k];
-    w.layers.push_back(l);
-    w.functions.push_back(fn);
-  }
-  // The core: the positions calling the most repeated layer function.
-  {
-    int64_t most = 0;
-    for (func::FuncOp fn : w.functions)
-      most = std::max(
-          most, llvm::cast<LayerAttr>(fn->getAttr("phaze.layer")).getRepeats());
-    for (int k = 0; k < n; ++k)
-      if (llvm::cast<LayerAttr>(w.functions[k]->getAttr("phaze.layer"))
-              .getRepeats() == most) {
-        if (w.coreLast < 0)
-          w.coreFirst = k;
-        w.coreLast = k;
-      }
-  }
-  // Samples per microbatch and tokens per sample from the first input.
-  if (w.entry.getNumArguments() > 0)
-    if (auto in =
-            llvm::dyn_cast<RankedTensorType>(w.entry.getArgument(0).getType()))
-      if (in.hasStaticShape() && in.getRank() >= 1) {
-        w.samplesPerMicrobatch = in.getDimSize(0);
-        if (in.getRank() >= 2 && llvm::isa<IntegerType>(in.getElementType()))
-          w.tokensPerSample = in.getDimSize(1);
-      }
-  return w;
-}
 
 /// The plan attribute of a phaze-semantics plan.
 PlanAttr planAttr(MLIRContext *ctx, const Plan &plan, int64_t mbs,
@@ -311,7 +95,7 @@ PlanAttr referenceAttr(MLIRContext *ctx, const PhazePlan &plan, int64_t mbs,
 /// Prints `plan` as a table: the figures, then one line per stage with the
 /// layer functions it holds.
 void printPlan(llvm::raw_ostream &os, StringRef title, PlanAttr plan,
-               const Workload &w) {
+               const LayerChain &w) {
   os << llvm::formatv("{0}: t = {1}, d = {2}, p = {3} ({4} devices), {5} "
                       "microbatches of {6} per pipeline\n",
                       title, plan.getT(), plan.getD(), plan.getP(),
@@ -340,11 +124,11 @@ void printPlan(llvm::raw_ostream &os, StringRef title, PlanAttr plan,
     // Runs of the same layer function: "@f x12".
     for (int64_t i = first; i <= last;) {
       int64_t j = i;
-      while (j + 1 <= last && w.functions[j + 1] == w.functions[i])
+      while (j + 1 <= last && w.forward[j + 1] == w.forward[i])
         ++j;
       if (!layers.empty())
         layers += " ";
-      func::FuncOp fn = w.functions[i];
+      func::FuncOp fn = w.forward[i];
       layers += "@" + fn.getSymName().str();
       if (j > i)
         layers += " x" + std::to_string(j - i + 1);
@@ -399,8 +183,8 @@ void PhazePartitionPass::runOnOperation() {
   if (!sysOp)
     return fail("no accel.system for @" + chipOp.getSymName() +
                 " (devices, nodes and links are needed)");
-  FailureOr<Workload> w = loadWorkload(module);
-  if (failed(w))
+  FailureOr<LayerChain> w = loadLayerChain(module, "phaze-partition");
+  if (failed(w) || failed(fillMakespans(*w, "phaze-partition")))
     return signalPassFailure();
   llvm::scope_exit printReport([&] {
     if (!report)
@@ -419,38 +203,21 @@ void PhazePartitionPass::runOnOperation() {
     }
   });
 
-  accel::SystemAttr sys = sysOp.getSpec();
-  accel::ChipAttr chipSpec = chipOp.getSpec();
-  PlanProblem p;
-  p.layers = w->layers;
-  p.devices = devices > 0 ? static_cast<int64_t>(devices) : sys.getDevices();
-  p.devicesPerNode = sys.getDevicesPerNode();
-  accel::LinkAttr inter = sys.getInterNode();
-  accel::LinkAttr intra = sys.getIntraNode() ? sys.getIntraNode() : inter;
-  p.interNode = {inter.getBandwidthBytesPerS(), inter.getLatencyS()};
-  p.intraNode = {intra.getBandwidthBytesPerS(), intra.getLatencyS()};
-  p.memoryBytes =
-      memoryGiB > 0
-          ? memoryGiB * 1073741824.0
-          : static_cast<double>(chipSpec.getOffChip().getCapacityBytes());
-  // MFU is relative to the dense tensor peak (312 TFLOP/s on an A100).
-  p.peakFlopsPerS = chipSpec.getTensorPeakFlops();
-  p.t = w->t;
-  int64_t mbs = microbatchSize > 0 ? static_cast<int64_t>(microbatchSize)
-                                   : w->samplesPerMicrobatch;
-  int64_t tokens = tokensPerSample > 0 ? static_cast<int64_t>(tokensPerSample)
-                                       : w->tokensPerSample;
-  if (globalBatch < 1 || mbs < 1 || globalBatch % mbs != 0)
-    return fail(llvm::formatv("global-batch ({0}) must be a positive "
-                              "multiple of the microbatch size ({1})",
-                              static_cast<int64_t>(globalBatch), mbs)
-                    .str());
-  p.microbatches = globalBatch / mbs;
-  p.samplesPerMicrobatch = mbs;
-  p.tokensPerSample = tokens;
-  p.schedule = schedule;
-  p.recompute = policy;
+  PlacementOptions po;
+  po.devices = devices;
+  po.memoryBytes = memoryGiB * 1073741824.0;
+  po.globalBatch = globalBatch;
+  po.microbatchSize = microbatchSize;
+  po.tokensPerSample = tokensPerSample;
+  po.recompute = policy;
+  po.schedule = schedule;
   std::string error;
+  PlanProblem p =
+      makePlanProblem(*w, chipOp.getSpec(), sysOp.getSpec(), po, error);
+  if (!error.empty())
+    return fail(error);
+  int64_t mbs = p.samplesPerMicrobatch;
+  int64_t tokens = p.tokensPerSample;
   if (!p.check(error))
     return fail(error);
 

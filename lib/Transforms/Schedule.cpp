@@ -15,6 +15,7 @@
 
 #include "phaze/Analysis/OpAnalysis.h"
 #include "phaze/Scheduling/Solve.h"
+#include "phaze/Transforms/Loaders.h"
 #include "phaze/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -51,10 +52,11 @@ struct ScheduleCache {
   }
 };
 
-std::string keyOf(const sched::Problem &p, double timeLimit) {
+std::string keyOf(const sched::Problem &p, double timeLimit, bool exact) {
   std::ostringstream os;
   os.precision(17);
-  os << p.tensorUnits << ":" << p.vectorUnits << ":" << timeLimit << "|";
+  os << p.tensorUnits << ":" << p.vectorUnits << ":" << timeLimit << ":"
+     << exact << "|";
   for (const sched::Task &t : p.tasks)
     os << static_cast<int>(t.kind) << "," << t.single << "," << t.parallel
        << ";";
@@ -74,12 +76,11 @@ struct PhazeSchedulePass
 
 LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
                                                   llvm::json::Array &trace) {
-  // Tasks: ops with an estimate and some latency.
-  SmallVector<Operation *> ops;
-  DenseMap<Operation *, int> index;
-  sched::Problem p;
-  p.tensorUnits = 0;
-  p.vectorUnits = 0;
+  // Candidate tasks: analysed ops that are not free, with an estimate;
+  // those of zero latency are dropped by makeScheduleProblem.
+  SmallVector<Operation *> candidates;
+  std::vector<TaskEstimate> estimates;
+  std::vector<std::string> names;
   bool missing = false;
   // Tasks are the function's top-level ops (payloads belong to their op).
   for (Operation &topOp : fn.getBody().front().without_terminator()) {
@@ -94,90 +95,42 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
       missing = true;
       continue;
     }
-    if (!(est.getLatencyS() > 0))
-      continue;
-    if (an->attr.getOpClass() != OpClass::Collective && est.getUnits() < 1) {
+    if (est.getLatencyS() > 0 &&
+        an->attr.getOpClass() != OpClass::Collective && est.getUnits() < 1) {
       op->emitError() << "phaze-schedule: the chip has no unit of this op's "
                          "kind (units = "
                       << est.getUnits() << ")";
       missing = true;
       continue;
     }
-    if (!(est.getParallelLatencyS() > 0)) {
+    if (est.getLatencyS() > 0 && !(est.getParallelLatencyS() > 0)) {
       op->emitError() << "phaze-schedule: parallel_latency_s must be "
                          "positive when latency_s is";
       missing = true;
       continue;
     }
-    sched::Task t;
-    t.name = op->getName().getStringRef().str();
-    t.single = est.getLatencyS();
-    t.parallel = est.getParallelLatencyS();
-    switch (an->attr.getOpClass()) {
-    case OpClass::Tensor:
-      t.kind = sched::UnitKind::Tensor;
-      p.tensorUnits = std::max(p.tensorUnits, est.getUnits());
-      break;
-    case OpClass::Collective:
-      t.kind = sched::UnitKind::None;
-      t.parallel = t.single;
-      break;
-    default: // vector work and data movement run on the vector units
-      t.kind = sched::UnitKind::Vector;
-      p.vectorUnits = std::max(p.vectorUnits, est.getUnits());
-      break;
-    }
-    index[op] = ops.size();
-    ops.push_back(op);
-    p.tasks.push_back(t);
+    candidates.push_back(op);
+    estimates.push_back({unitKindOf(an->attr.getOpClass()), est.getLatencyS(),
+                         est.getParallelLatencyS(), est.getUnits()});
+    names.push_back(op->getName().getStringRef().str());
   }
   if (missing)
     return failure();
-  if (ops.empty())
+  std::vector<int> taskOf;
+  sched::Problem p = makeScheduleProblem(
+      names, estimates, taskDependences(fn, candidates), taskOf);
+  if (p.tasks.empty())
     return success();
-  p.tensorUnits = std::max<int64_t>(p.tensorUnits, 1);
-  p.vectorUnits = std::max<int64_t>(p.vectorUnits, 1);
-  // Dependences: the nearest task producers through non-task ops.
-  DenseMap<Operation *, SmallVector<int>> producers;
-  std::function<const SmallVector<int> &(Operation *)> tasksFeeding =
-      [&](Operation *op) -> const SmallVector<int> & {
-    auto it = producers.find(op);
-    if (it != producers.end())
-      return it->second;
-    SmallVector<int> found;
-    op->walk([&](Operation *inner) {
-      for (Value v : inner->getOperands()) {
-        Operation *def = v.getDefiningOp();
-        if (!def || op->isAncestor(def) || def->getBlock() == nullptr)
-          continue;
-        Operation *top = fn.getBody().front().findAncestorOpInBlock(*def);
-        if (!top)
-          continue;
-        auto t = index.find(top);
-        if (t != index.end())
-          found.push_back(t->second);
-        else
-          for (int x : tasksFeeding(top))
-            found.push_back(x);
-      }
-    });
-    llvm::sort(found);
-    found.erase(std::unique(found.begin(), found.end()), found.end());
-    return producers[op] = std::move(found);
-  };
-  for (auto [i, op] : llvm::enumerate(ops)) {
-    Operation *top = fn.getBody().front().findAncestorOpInBlock(*op);
-    for (int a : tasksFeeding(top))
-      if (a != static_cast<int>(i))
-        p.edges.push_back({a, static_cast<int>(i)});
-  }
+  SmallVector<Operation *> ops;
+  for (int c : taskOf)
+    ops.push_back(candidates[c]);
   std::string error;
   if (!p.check(error))
     return mlir::emitError(fn.getLoc())
            << "phaze-schedule: @" << fn.getName() << ": " << error;
 
   auto start = std::chrono::steady_clock::now();
-  std::string key = keyOf(p, timeLimit);
+  std::string key = keyOf(p, timeLimit, exact);
   ScheduleCache &cache = ScheduleCache::get();
   sched::SolveResult r;
   bool cached = false;
@@ -192,6 +145,7 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
   if (!cached) {
     sched::SolveOptions so;
     so.timeLimitS = timeLimit;
+    so.milp = exact;
     r = sched::solveSchedule(p, so);
     std::lock_guard<std::mutex> lock(cache.mutex);
     cache.map.emplace(key, r);
@@ -229,6 +183,10 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
                    : 1);
     ops[i]->setAttr(ScheduleAttr::getAttrName(),
                     ScheduleAttr::get(ctx, s, d, par, units));
+    // The trace (rows of every unit an op holds) only when asked for: with
+    // thousands of units it is large.
+    if (traceFile.empty())
+      continue;
     std::vector<double> &free =
         t.kind == sched::UnitKind::Tensor ? tensorFree : vectorFree;
     SmallVector<std::string> rows;

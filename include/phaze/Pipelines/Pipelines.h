@@ -68,7 +68,54 @@ struct WorkloadPipelineOptions
 void buildWorkloadPipeline(OpPassManager &pm,
                            const WorkloadPipelineOptions &options);
 
-/// Registers `phaze-workload-pipeline` for phaze-opt.
+/// Options of the evaluation pipeline: estimate, schedule and place a built
+/// workload on one chip and system (phaze-search runs it on its winner).
+struct EvaluatePipelineOptions
+    : public PassPipelineOptions<EvaluatePipelineOptions> {
+  Option<std::string> hardware{
+      *this, "hardware",
+      llvm::cl::desc("An accel hardware file (empty: the chip and system in "
+                     "the module)"),
+      llvm::cl::init("")};
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("The accel.chip to evaluate on"),
+                           llvm::cl::init("")};
+  Option<std::string> system{*this, "system",
+                             llvm::cl::desc("The accel.system of the chip"),
+                             llvm::cl::init("")};
+  Option<bool> exact{*this, "exact",
+                     llvm::cl::desc("Solve the scheduling MILP when the "
+                                    "bounds differ (false: list schedules "
+                                    "with their proven gap)"),
+                     llvm::cl::init(true)};
+  Option<double> timeLimit{*this, "time-limit",
+                           llvm::cl::desc("Seconds of MILP per function"),
+                           llvm::cl::init(10.0)};
+  Option<double> memoryGiB{
+      *this, "memory-gib",
+      llvm::cl::desc("HBM per device in GiB (0: the chip's off-chip "
+                     "capacity)"),
+      llvm::cl::init(0.0)};
+  Option<std::string> recompute{*this, "recompute",
+                                llvm::cl::desc("'off', 'full' or 'auto'"),
+                                llvm::cl::init("auto")};
+  Option<int64_t> globalBatch{*this, "global-batch",
+                              llvm::cl::desc("Samples per iteration"),
+                              llvm::cl::init(4096)};
+  Option<int64_t> devices{*this, "devices",
+                          llvm::cl::desc("Devices (0: the system's)"),
+                          llvm::cl::init(0)};
+  Option<bool> report{*this, "report",
+                      llvm::cl::desc("Print the plan as a table"),
+                      llvm::cl::init(false)};
+};
+
+/// Adds phaze-estimate, phaze-schedule and phaze-partition to `pm`.
+void buildEvaluatePipeline(OpPassManager &pm,
+                           const EvaluatePipelineOptions &options);
+
+/// Registers `phaze-workload-pipeline` and `phaze-evaluate-pipeline` for
+/// phaze-opt.
 void registerPhazePipelines();
 
 } // namespace phaze

@@ -29,6 +29,10 @@ namespace sched {
 struct SolveOptions {
   /// Wall-clock limit for all MILP solves together, seconds (0: none).
   double timeLimitS = 10;
+  /// Solve the MILP when the bounds differ; false: return the list schedule
+  /// with the lower bound (Optimal only when they meet), a fast path for
+  /// searches over many architectures.
+  bool milp = true;
   /// Maximum rounds of forbidden-set cuts.
   int maxRounds = 100;
 };

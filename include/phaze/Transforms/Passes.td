@@ -225,13 +225,18 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
     task and `#phaze.makespan<makespan_s, lower_bound_s, optimal, tasks,
     solve_s>` on the function; with `trace-file`, a Chrome trace (open in
     Perfetto: one row per unit). A schedule not proven optimal within
-    `time-limit` is kept with a warning giving its gap. Problems are solved
-    once per process.
+    `time-limit` is kept with a warning giving its gap; with `exact=false`
+    no MILP is solved (the list schedule and its bound; the search's fast
+    path), and a schedule whose bounds differ gets the same warning.
+    Problems are solved once per process.
   }];
   let dependentDialects = ["::mlir::phaze::PhazeDialect"];
   let options = [
     Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
            "Seconds of MILP solving per function">,
+    Option<"exact", "exact", "bool", /*default=*/"true",
+           "Solve the MILP when the bounds differ; false: keep the list "
+           "schedule with its proven gap (phaze-search's fast path)">,
     Option<"traceFile", "trace-file", "std::string", /*default=*/"\"\"",
            "Write the schedules as a Chrome trace (JSON) to this file">
   ];
