@@ -39,10 +39,16 @@ llvm_config.use_default_substitutions()
 if os.path.isdir(os.path.join(config.phaze_shared_data_dir, "phaze")):
     config.available_features.add("shared-data")
 
+# phaze-search built with MPI, and an mpirun to start its ranks.
+if config.phaze_have_mpi in ("ON", "1", "TRUE") and shutil.which("mpirun"):
+    config.available_features.add("mpi")
+    config.substitutions.append(("%mpirun", shutil.which("mpirun")))
+
 tool_dirs = [config.phaze_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     [ToolSubst("phaze-opt", unresolved="fatal"),
      ToolSubst("phaze-models", unresolved="fatal"),
      ToolSubst("phaze-embed", unresolved="fatal"),
-     ToolSubst("phaze-partition", unresolved="fatal")], tool_dirs)
+     ToolSubst("phaze-partition", unresolved="fatal"),
+     ToolSubst("phaze-search", unresolved="fatal")], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

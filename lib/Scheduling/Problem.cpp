@@ -239,31 +239,33 @@ Schedule mlir::phaze::sched::listSchedule(const Problem &p) {
   s.parallel.assign(n, false);
   std::vector<bool> done(n, false);
   std::vector<int> placed;
+  // Whether task i (intra-op parallel or not) fits at t0: the units it
+  // needs are free at t0 and at every start inside [t0, t0 + d).
+  auto fitsAt = [&](int i, bool par, double t) {
+    int64_t tensor = 0, vector = 0;
+    for (int j : placed) {
+      double e = s.start[j] + s.duration(p, j);
+      if (!(s.start[j] <= t && t < e))
+        continue;
+      if (par || s.parallel[j])
+        return false;
+      tensor += usesTensor(p.tasks[j].kind);
+      vector += usesVector(p.tasks[j].kind);
+    }
+    return par || !((usesTensor(p.tasks[i].kind) && tensor >= p.tensorUnits) ||
+                    (usesVector(p.tasks[i].kind) && vector >= p.vectorUnits));
+  };
   auto fits = [&](int i, bool par, double t0) {
     double d = par ? p.tasks[i].parallel : p.tasks[i].single;
     double t1 = t0 + d;
-    // Check at t0 and at every start inside [t0, t1).
-    std::vector<double> probes = {t0};
+    if (!fitsAt(i, par, t0))
+      return false;
     for (int j : placed)
-      if (s.start[j] > t0 && s.start[j] < t1)
-        probes.push_back(s.start[j]);
-    for (double t : probes) {
-      int64_t tensor = 0, vector = 0;
-      for (int j : placed) {
-        double e = s.start[j] + s.duration(p, j);
-        if (!(s.start[j] <= t && t < e))
-          continue;
-        if (par || s.parallel[j])
-          return false;
-        tensor += usesTensor(p.tasks[j].kind);
-        vector += usesVector(p.tasks[j].kind);
-      }
-      if (!par && ((usesTensor(p.tasks[i].kind) && tensor >= p.tensorUnits) ||
-                   (usesVector(p.tasks[i].kind) && vector >= p.vectorUnits)))
+      if (s.start[j] > t0 && s.start[j] < t1 && !fitsAt(i, par, s.start[j]))
         return false;
-    }
     return true;
   };
+  std::vector<double> candidates; // start times to try, reused
   for (int step = 0; step < n; ++step) {
     int pick = -1;
     for (int i = 0; i < n; ++i) {
@@ -276,7 +278,8 @@ Schedule mlir::phaze::sched::listSchedule(const Problem &p) {
     double ready = 0;
     for (int a : pred[pick])
       ready = std::max(ready, s.start[a] + s.duration(p, a));
-    std::vector<double> candidates = {ready};
+    candidates.clear();
+    candidates.push_back(ready);
     for (int j : placed) {
       double e = s.start[j] + s.duration(p, j);
       if (e > ready)

@@ -80,10 +80,6 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     r.lowerBound = ub;
     return r;
   }
-  if (!options.milp) {
-    r.message = "bounds only (no MILP)";
-    return r;
-  }
 
   std::vector<std::vector<bool>> reach = p.reachability();
   double maxDur = 0;
@@ -327,6 +323,24 @@ SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
   if (!p.check(error)) {
     SolveResult r;
     r.message = error;
+    return r;
+  }
+  if (!options.milp) {
+    // Bounds only: no MILP, so no rescaling (and no copy of the problem).
+    SolveResult r;
+    r.schedule = listSchedule(p);
+    r.lowerBound = lowerBound(p);
+    if (r.schedule.makespan <= r.lowerBound * (1 + 1e-9)) {
+      r.status = SolveResult::Status::Optimal;
+      r.lowerBound = r.schedule.makespan;
+    } else {
+      r.status = SolveResult::Status::Feasible;
+      r.message = "bounds only (no MILP)";
+    }
+    if (!verify(p, r.schedule, error, 1e-6)) {
+      r.status = SolveResult::Status::Error;
+      r.message = "the list schedule fails verification: " + error;
+    }
     return r;
   }
   // CBC's tolerances are absolute (1e-7 and up): latencies of microseconds

@@ -33,7 +33,6 @@ cost::MemorySpec memory(accel::MemoryAttr m) {
   return {m.getCapacityBytes(), m.getBandwidthBytesPerS().value()};
 }
 
-
 /// The loop nest of a contraction, for the embedding: which operand each
 /// loop indexes, and whether it appears inside a compound index.
 embedding::Operator loopNest(linalg::LinalgOp op) {
@@ -253,7 +252,8 @@ sched::Problem mlir::phaze::makeScheduleProblem(
     if (!(e.singleS > 0))
       continue;
     sched::Task t;
-    t.name = names[i];
+    if (!names.empty())
+      t.name = names[i];
     t.kind = e.kind;
     t.single = e.singleS;
     t.parallel = e.parallelS;
@@ -269,6 +269,10 @@ sched::Problem mlir::phaze::makeScheduleProblem(
   }
   p.tensorUnits = std::max<int64_t>(p.tensorUnits, 1);
   p.vectorUnits = std::max<int64_t>(p.vectorUnits, 1);
+  if (static_cast<int>(taskOf.size()) == n) { // nothing dropped
+    p.edges.assign(edges.begin(), edges.end());
+    return p;
+  }
   // Dependences among kept tasks, through dropped ones: a dropped task's
   // kept predecessors (found transitively) precede its successors.
   std::vector<std::vector<int>> preds(n);
@@ -320,8 +324,7 @@ FailureOr<PlanLayer> loadLayer(SymbolTable &symbols, func::FuncOp fn,
   backward = symbols.lookup<func::FuncOp>(training.getBackward().getValue());
   optimizer = symbols.lookup<func::FuncOp>(training.getOptimizer().getValue());
   if (!backward || !optimizer)
-    return fn.emitError() << pass
-                          << ": the backward or optimizer function of @"
+    return fn.emitError() << pass << ": the backward or optimizer function of @"
                           << fn.getSymName() << " is missing";
   int64_t width = 1;
   if (auto tp = fn->getAttrOfType<IntegerAttr>("phaze.tensor_parallel"))
@@ -363,9 +366,9 @@ FailureOr<LayerChain> mlir::phaze::loadLayerChain(ModuleOp module,
     if (!calls)
       continue;
     if (w.entry)
-      return fn.emitError() << pass << ": two entry functions call layers (@"
-                            << w.entry.getSymName() << " and @"
-                            << fn.getSymName() << ")";
+      return fn.emitError()
+             << pass << ": two entry functions call layers (@"
+             << w.entry.getSymName() << " and @" << fn.getSymName() << ")";
     w.entry = fn;
   }
   if (!w.entry)
@@ -445,9 +448,8 @@ FailureOr<LayerChain> mlir::phaze::loadLayerChain(ModuleOp module,
     auto fn = symbols.lookup<func::FuncOp>(calls[k].getCallee());
     auto [it, inserted] = perFunction.try_emplace(fn);
     if (inserted) {
-      FailureOr<PlanLayer> l = loadLayer(symbols, fn, pass, w.t,
-                                         it->second.backward,
-                                         it->second.optimizer);
+      FailureOr<PlanLayer> l = loadLayer(
+          symbols, fn, pass, w.t, it->second.backward, it->second.optimizer);
       if (failed(l))
         return failure();
       it->second.layer = *l;
@@ -527,8 +529,10 @@ PlanProblem mlir::phaze::makePlanProblem(const LayerChain &w,
   // MFU is relative to the dense tensor peak (312 TFLOP/s on an A100).
   p.peakFlopsPerS = chip.getTensorPeakFlops();
   p.t = w.t;
-  int64_t mbs = o.microbatchSize > 0 ? o.microbatchSize : w.samplesPerMicrobatch;
-  int64_t tokens = o.tokensPerSample > 0 ? o.tokensPerSample : w.tokensPerSample;
+  int64_t mbs =
+      o.microbatchSize > 0 ? o.microbatchSize : w.samplesPerMicrobatch;
+  int64_t tokens =
+      o.tokensPerSample > 0 ? o.tokensPerSample : w.tokensPerSample;
   if (o.globalBatch < 1 || mbs < 1 || o.globalBatch % mbs != 0) {
     error = llvm::formatv("global-batch ({0}) must be a positive multiple of "
                           "the microbatch size ({1})",

@@ -95,8 +95,8 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
       missing = true;
       continue;
     }
-    if (est.getLatencyS() > 0 &&
-        an->attr.getOpClass() != OpClass::Collective && est.getUnits() < 1) {
+    if (est.getLatencyS() > 0 && an->attr.getOpClass() != OpClass::Collective &&
+        est.getUnits() < 1) {
       op->emitError() << "phaze-schedule: the chip has no unit of this op's "
                          "kind (units = "
                       << est.getUnits() << ")";

@@ -47,8 +47,7 @@ cost::LinkSpec collectiveLink(accel::SystemAttr system, int64_t groupSize);
 /// The cost model's view of `op`, analysed as `analysis`. Returns nullopt
 /// for unknown ops (their class is Unknown); collectives carry their group
 /// size, the link is chosen by the caller (collectiveLink).
-std::optional<cost::OpWork> loadOpWork(Operation *op,
-                                       OpAnalysisAttr analysis);
+std::optional<cost::OpWork> loadOpWork(Operation *op, OpAnalysisAttr analysis);
 
 //===----------------------------------------------------------------------===//
 // Scheduling
@@ -78,7 +77,8 @@ struct TaskEstimate {
 /// dependences through them kept (their predecessors precede their
 /// successors). `taskOf[k]` is the candidate of problem task k. Units per
 /// kind are the largest `units` of that kind (1 when no task uses it);
-/// network tasks take their single latency either way.
+/// network tasks take their single latency either way. `names` label the
+/// tasks (empty: unnamed).
 sched::Problem makeScheduleProblem(ArrayRef<std::string> names,
                                    ArrayRef<TaskEstimate> est,
                                    ArrayRef<std::pair<int, int>> edges,
@@ -120,8 +120,7 @@ struct PlacementOptions {
   int64_t microbatchSize = 0;  ///< 0: the workload's
   int64_t tokensPerSample = 0; ///< 0: the workload's
   partition::RecomputePolicy recompute = partition::RecomputePolicy::Auto;
-  partition::PipelineSchedule schedule =
-      partition::PipelineSchedule::OneFOneB;
+  partition::PipelineSchedule schedule = partition::PipelineSchedule::OneFOneB;
 };
 
 /// The placement problem of `chain` on `system` of `chip`; an error message
