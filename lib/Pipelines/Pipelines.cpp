@@ -62,6 +62,7 @@ void mlir::phaze::buildEvaluatePipeline(
   PhazeSchedulePassOptions sched;
   sched.exact = options.exact;
   sched.timeLimit = options.timeLimit;
+  sched.traceFile = options.traceFile;
   pm.addPass(createPhazeSchedulePass(sched));
   PhazePartitionPassOptions part;
   part.hardware = options.hardware;

@@ -1477,6 +1477,11 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
     eo.recompute = policyName(b.recompute);
     eo.globalBatch = o.globalBatch;
     eo.devices = P.devices;
+    // The Chrome trace has a row per unit an op holds: written for chips
+    // of at most 512 units (thousands of rows neither load nor read well).
+    const arch::ChipConfig &bc = candidates[best.id].cfg;
+    if (bc.tensorCount + bc.vectorCount <= 512)
+      eo.traceFile = pathOf("best-trace.json");
     buildEvaluatePipeline(pm, eo);
     std::string diag;
     ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &d) {
@@ -1535,6 +1540,12 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
         baselineFixed, templ.cfg, templ.areaUm2);
   out << llvm::formatv("  outputs in {0}/ (results.jsonl, summary.json, "
                        "pareto.csv{1})\n",
-                       o.outputDir, best.best.feasible ? ", best.mlir" : "");
+                       o.outputDir,
+                       !best.best.feasible ? ""
+                       : candidates[best.id].cfg.tensorCount +
+                                   candidates[best.id].cfg.vectorCount <=
+                               512
+                           ? ", best.mlir, best-trace.json"
+                           : ", best.mlir");
   return {};
 }

@@ -13,14 +13,15 @@
 
 #include "phaze/Embedding/Embedding.h"
 
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/ADT/SmallVector.h"
-#include "llvm/ADT/StringExtras.h"
 
 #include <chrono>
 #include <cmath>
@@ -35,11 +36,11 @@ static cl::opt<std::string> conv(
     cl::cat(category));
 static cl::opt<std::string> gemm("gemm", cl::desc("One GEMM: m,n,k"),
                                  cl::cat(category));
-static cl::opt<std::string> deepbench(
-    "deepbench",
-    cl::desc("Folder with DeepBench's conv_inference.csv and "
-             "gemm_inference.csv: embed every shape and summarize"),
-    cl::cat(category));
+static cl::opt<std::string>
+    deepbench("deepbench",
+              cl::desc("Folder with DeepBench's conv_inference.csv and "
+                       "gemm_inference.csv: embed every shape and summarize"),
+              cl::cat(category));
 static cl::opt<std::string>
     intrinsic("intrinsic", cl::desc("batch x in x out (default 1x16x16)"),
               cl::init("1x16x16"), cl::cat(category));
@@ -49,6 +50,11 @@ static cl::opt<bool> noFlatten("no-flatten",
 static cl::opt<bool> noSwap("no-swap",
                             cl::desc("Forbid swapping the inputs' roles"),
                             cl::cat(category));
+static cl::opt<std::string>
+    jsonFile("json",
+             cl::desc("Also write the per-shape results as JSON to this file "
+                      "(for python3 -m phaze.report --embedding)"),
+             cl::value_desc("file"), cl::cat(category));
 static cl::opt<bool>
     noWindow("no-window-on-axis",
              cl::desc("Keep filter dimensions in outer loops (no im2col)"),
@@ -74,7 +80,7 @@ struct Row {
 
 static void printOne(const Row &row, const Intrinsic &in, const Options &o,
                      llvm::raw_ostream &os, double &logSum, double &maxSpeedup,
-                     int &count, int &worse) {
+                     int &count, int &worse, llvm::json::Array &records) {
   Result r = solve(row.op, in, o);
   Embedding fixed = fixedStrategy(row.op, in);
   if (!r.ok) {
@@ -89,6 +95,14 @@ static void printOne(const Row &row, const Intrinsic &in, const Options &o,
   os << llvm::formatv("{0,-34} {1,9} {2,7:F3} {3,7:F3} {4,8:F2}  {5}\n",
                       row.label, r.numEmbeddings, r.best.utilization,
                       fixed.utilization, speedup, r.best.describe(row.op));
+  records.push_back(llvm::json::Object{{"shape", row.label},
+                                       {"embeddings", r.numEmbeddings},
+                                       {"utilization", r.best.utilization},
+                                       {"fixed_utilization", fixed.utilization},
+                                       {"cycles", r.best.cycles},
+                                       {"fixed_cycles", fixed.cycles},
+                                       {"speedup", speedup},
+                                       {"embedding", r.best.describe(row.op)}});
 }
 
 int main(int argc, char **argv) {
@@ -102,8 +116,8 @@ int main(int argc, char **argv) {
       "  phaze-embed --deepbench ../shared/data/deepbench\n");
   Intrinsic in;
   llvm::SmallVector<int64_t> shape;
-  if (!parseInts(intrinsic, shape, 'x') || shape.size() != 3 ||
-      shape[0] < 1 || shape[1] < 1 || shape[2] < 1) {
+  if (!parseInts(intrinsic, shape, 'x') || shape.size() != 3 || shape[0] < 1 ||
+      shape[1] < 1 || shape[2] < 1) {
     llvm::WithColor::error() << "--intrinsic wants BxIxO, e.g. 1x16x16\n";
     return 1;
   }
@@ -123,9 +137,9 @@ int main(int argc, char **argv) {
     }
     if (v.size() == 7)
       v.append({0, 0, 1, 1});
-    rows.push_back({"conv " + conv,
-                    Operator::conv2d(v[0], v[1], v[2], v[3], v[4], v[5], v[6],
-                                     v[7], v[8], v[9], v[10])});
+    rows.push_back(
+        {"conv " + conv, Operator::conv2d(v[0], v[1], v[2], v[3], v[4], v[5],
+                                          v[6], v[7], v[8], v[9], v[10])});
   }
   if (!gemm.empty()) {
     llvm::SmallVector<int64_t> v;
@@ -153,19 +167,17 @@ int main(int argc, char **argv) {
           (void)f[j].getAsInteger(10, v);
           return v;
         };
-        std::string label =
-            (f[0] + (isConv ? " conv " : " gemm ") +
-             llvm::join(llvm::ArrayRef(f).drop_front(), ","))
-                .str();
+        std::string label = (f[0] + (isConv ? " conv " : " gemm ") +
+                             llvm::join(llvm::ArrayRef(f).drop_front(), ","))
+                                .str();
         if (isConv && f.size() >= 12) {
           // w,h,c,n,k,s,r,pad_w,pad_h,stride_w,stride_h
-          rows.push_back({label, Operator::conv2d(num(4), num(3), num(2),
-                                                  num(1), num(5), num(7),
-                                                  num(6), num(9), num(8),
-                                                  num(11), num(10))});
-        } else if (!isConv && f.size() >= 4) {
           rows.push_back(
-              {label, Operator::gemm(num(1), num(2), num(3))});
+              {label,
+               Operator::conv2d(num(4), num(3), num(2), num(1), num(5), num(7),
+                                num(6), num(9), num(8), num(11), num(10))});
+        } else if (!isConv && f.size() >= 4) {
+          rows.push_back({label, Operator::gemm(num(1), num(2), num(3))});
         }
       }
       return true;
@@ -179,21 +191,39 @@ int main(int argc, char **argv) {
     return 1;
   }
   llvm::outs() << llvm::formatv(
-      "intrinsic {0}x{1}x{2}\n{3,-34} {4,9} {5,7} {6,7} {7,8}  {8}\n",
-      in.batch, in.in, in.out, "shape", "embeds", "util", "fixed", "speedup",
+      "intrinsic {0}x{1}x{2}\n{3,-34} {4,9} {5,7} {6,7} {7,8}  {8}\n", in.batch,
+      in.in, in.out, "shape", "embeds", "util", "fixed", "speedup",
       "chosen embedding");
   double logSum = 0, maxSpeedup = 0;
   int count = 0, worse = 0;
   auto start = std::chrono::steady_clock::now();
+  llvm::json::Array records;
   for (const Row &row : rows)
-    printOne(row, in, o, llvm::outs(), logSum, maxSpeedup, count, worse);
-  double seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+    printOne(row, in, o, llvm::outs(), logSum, maxSpeedup, count, worse,
+             records);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   if (count)
     llvm::outs() << llvm::formatv(
         "shapes {0}, geomean speedup {1:F3}, max speedup {2:F2}, worse than "
         "fixed {3}, {4:F2} s\n",
         count, std::exp(logSum / count), maxSpeedup, worse, seconds);
+  if (!jsonFile.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(jsonFile, ec);
+    if (ec) {
+      llvm::WithColor::error()
+          << "cannot write '" << jsonFile << "': " << ec.message() << "\n";
+      return 1;
+    }
+    out << llvm::formatv(
+               "{0:2}", llvm::json::Value(llvm::json::Object{
+                            {"intrinsic", llvm::formatv("{0}x{1}x{2}", in.batch,
+                                                        in.in, in.out)
+                                              .str()},
+                            {"shapes", std::move(records)}}))
+        << "\n";
+  }
   return 0;
 }

@@ -108,6 +108,10 @@ struct EvaluatePipelineOptions
   Option<bool> report{*this, "report",
                       llvm::cl::desc("Print the plan as a table"),
                       llvm::cl::init(false)};
+  Option<std::string> traceFile{
+      *this, "trace-file",
+      llvm::cl::desc("Write the layer schedules as a Chrome trace"),
+      llvm::cl::init("")};
 };
 
 /// Adds phaze-estimate, phaze-schedule and phaze-partition to `pm`.
