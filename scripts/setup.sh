@@ -20,7 +20,7 @@ PACKAGES=(
   coinor-libcbc-dev libgecode-dev
   libopenmpi-dev openmpi-bin
   libgtest-dev googletest
-  python3 python3-matplotlib
+  python3 python3-matplotlib chromium
 )
 
 missing=()

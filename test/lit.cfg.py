@@ -44,6 +44,24 @@ if config.phaze_have_mpi in ("ON", "1", "TRUE") and shutil.which("mpirun"):
     config.available_features.add("mpi")
     config.substitutions.append(("%mpirun", shutil.which("mpirun")))
 
+# A Python with matplotlib (Debian's python3-matplotlib) for the Python
+# package's tests: the configured interpreter or /usr/bin/python3.
+import subprocess
+for py in (config.python_executable, "/usr/bin/python3"):
+    if py and os.path.exists(py) and subprocess.run(
+            [py, "-c", "import matplotlib"], stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL).returncode == 0:
+        config.available_features.add("matplotlib")
+        config.substitutions.append(("%mpl_python", py))
+        break
+
+# Headless Chromium for the report's rendering test.
+for name in ("chromium", "chromium-browser"):
+    if shutil.which(name):
+        config.available_features.add("chromium")
+        config.substitutions.append(("%chromium", shutil.which(name)))
+        break
+
 tool_dirs = [config.phaze_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     [ToolSubst("phaze-opt", unresolved="fatal"),
