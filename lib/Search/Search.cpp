@@ -334,7 +334,9 @@ public:
 
   /// The fixed Megatron-style split on the template chip: the best over
   /// the sweeps (microbatch sizes, HBM, recompute) at width `t`.
-  SweepResult evaluateFixed(int64_t stages, int64_t t, int64_t d);
+  /// `why` says why no sweep admits it (the last reason met).
+  SweepResult evaluateFixed(int64_t stages, int64_t t, int64_t d,
+                            std::string &why);
 
   /// Places variant `vi` with `place` for every swept HBM and recompute
   /// policy; keeps the best in `best`; returns the placements solved.
@@ -563,25 +565,34 @@ Result Evaluator::evaluate(const Candidate &c) {
   return r;
 }
 
-SweepResult Evaluator::evaluateFixed(int64_t stages, int64_t t, int64_t d) {
+SweepResult Evaluator::evaluateFixed(int64_t stages, int64_t t, int64_t d,
+                                     std::string &why) {
   SweepResult best;
+  why = "no variant at t = " + std::to_string(t);
   accel::ChipAttr chip = P.templateChip;
   arch::ChipConfig cfg = chip.getConfig();
   std::vector<bool> wanted;
   for (const Variant &v : P.variants)
     wanted.push_back(v.t == t);
   Schedules s = schedule(cfg, chip, wanted);
-  if (!s.error.empty())
+  if (!s.error.empty()) {
+    why = s.error;
     return best;
+  }
   for (auto [vi, v] : llvm::enumerate(P.variants))
     if (v.t == t)
       placeVariant(
           vi, s, chip, arch::chipAreaUm2(cfg),
           [&](const PlanProblem &p) {
-            return partition::evaluateFixed(p, stages, d, v.chain.coreFirst,
-                                            v.chain.coreLast);
+            Plan plan = partition::evaluateFixed(
+                p, stages, d, v.chain.coreFirst, v.chain.coreLast);
+            if (!plan.feasible)
+              why = plan.message;
+            return plan;
           },
           best);
+  if (best.feasible)
+    why.clear();
   return best;
 }
 
@@ -1244,8 +1255,9 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
         bd = b.d;
       }
   SweepResult baselineFixed;
+  std::string baselineFixedWhy;
   if (bp > 0)
-    baselineFixed = main.evaluateFixed(bp, bt, bd);
+    baselineFixed = main.evaluateFixed(bp, bt, bd, baselineFixedWhy);
 
   // The steps.
   unsigned threads =
@@ -1440,6 +1452,9 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
       {"baseline_optimal",
        resultJson(baselineOptimal.best, templ.cfg, templ.areaUm2)},
       {"baseline_fixed", resultJson(baselineFixed, templ.cfg, templ.areaUm2)},
+      {"baseline_fixed_infeasible", baselineFixedWhy.empty()
+                                        ? llvm::json::Value(nullptr)
+                                        : llvm::json::Value(baselineFixedWhy)},
       {"baseline_fixed_split",
        bp > 0 ? llvm::json::Value(llvm::json::Array{bp, bt, bd})
               : llvm::json::Value(nullptr)},
@@ -1512,10 +1527,10 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
                        "", "chip", "t", "d", "p", "mbs", "HBM", "rc",
                        "samples/s", "area mm2", "speedup");
   auto row = [&](StringRef name, const SweepResult &r,
-                 const arch::ChipConfig &cfg, double area) {
+                 const arch::ChipConfig &cfg, double area, StringRef why = "") {
     if (!r.feasible) {
-      out << llvm::formatv("  {0,-22} {1,-36} no feasible placement\n", name,
-                           chipLabel(cfg));
+      out << llvm::formatv("  {0,-22} {1,-36} no feasible placement{2}{3}\n",
+                           name, chipLabel(cfg), why.empty() ? "" : ": ", why);
       return;
     }
     double ref = baselineFixed.feasible ? baselineFixed.plan.samplesPerS
@@ -1537,7 +1552,7 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
       templ.areaUm2);
   if (bp > 0)
     row(llvm::formatv("@{0}, {1}x{2}x{3}", P.chipName, bp, bt, bd).str(),
-        baselineFixed, templ.cfg, templ.areaUm2);
+        baselineFixed, templ.cfg, templ.areaUm2, baselineFixedWhy);
   out << llvm::formatv("  outputs in {0}/ (results.jsonl, summary.json, "
                        "pareto.csv{1})\n",
                        o.outputDir,

@@ -119,8 +119,12 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
   std::vector<int> taskOf;
   sched::Problem p = makeScheduleProblem(
       names, estimates, taskDependences(fn, candidates), taskOf);
-  if (p.tasks.empty())
+  if (p.tasks.empty()) {
+    // No work (only free or zero-latency ops): an empty schedule.
+    fn->setAttr(MakespanAttr::getAttrName(),
+                MakespanAttr::get(&getContext(), 0.0, 0.0, true, 0, 0.0));
     return success();
+  }
   SmallVector<Operation *> ops;
   for (int c : taskOf)
     ops.push_back(candidates[c]);

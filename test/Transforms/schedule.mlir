@@ -77,3 +77,49 @@ func.func @no_units(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8x8xf32
       ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
   return %mm : tensor<8x8xf32>
 }
+
+// -----
+
+// A function without work gets an empty schedule (makespan 0), so placement
+// can use it (the search treats it the same way).
+// CHECK-LABEL: func.func @no_work
+// CHECK-SAME:    phaze.makespan = #phaze.makespan<makespan_s = 0.0, lower_bound_s = 0.0, optimal = true, tasks = 0, solve_s = 0.0>
+func.func @no_work(%a: tensor<8x8xf32>) -> tensor<64xf32> {
+  %r = tensor.collapse_shape %a [[0, 1]] : tensor<8x8xf32> into tensor<64xf32>
+  return %r : tensor<64xf32>
+}
+
+// -----
+
+// An op of zero latency is not a task, but the dependence through it stays:
+// mm (2 s on one unit or both) -> z (zero latency) -> v (3 s on one vector
+// unit, 2 s on both). By hand: v starts at 2 and runs parallel for 2 s,
+// makespan 4. Had the edge been lost, v would run on one vector unit beside
+// mm from 0: makespan 3.
+#e2 = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @through_zero_latency
+// CHECK-SAME:    phaze.makespan = #phaze.makespan<makespan_s = 4.0, lower_bound_s = 4.0, optimal = true, tasks = 2
+// CHECK:         linalg.matmul {{.*}}phaze.schedule = #phaze.schedule<start_s = 0.0, duration_s = 2.0
+// CHECK:         linalg.generic {{.*}}latency_s = 0.0
+// CHECK-NOT:     phaze.schedule
+// CHECK-SAME:    bound = none>} {
+// CHECK:         linalg.generic {{.*}}phaze.schedule = #phaze.schedule<start_s = 2.0, duration_s = 2.0, parallel = true, units = 2>
+func.func @through_zero_latency(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %mm = linalg.matmul {phaze.estimate = #phaze.estimate<latency_s = 2.0, parallel_latency_s = 2.0, energy_j = 0.0, utilization = 1.0, parallel_utilization = 1.0, units = 2, bound = compute>}
+      ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %z = linalg.generic {indexing_maps = [#e2, #e2], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<8x8xf32>) outs(%c : tensor<8x8xf32>)
+      attrs = {phaze.estimate = #phaze.estimate<latency_s = 0.0, parallel_latency_s = 0.0, energy_j = 0.0, utilization = 0.0, parallel_utilization = 0.0, units = 2, bound = none>} {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.mulf %x, %x : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %v = linalg.generic {indexing_maps = [#e2, #e2], iterator_types = ["parallel", "parallel"]}
+      ins(%z : tensor<8x8xf32>) outs(%c : tensor<8x8xf32>)
+      attrs = {phaze.estimate = #phaze.estimate<latency_s = 3.0, parallel_latency_s = 2.0, energy_j = 0.0, utilization = 1.0, parallel_utilization = 1.0, units = 2, bound = compute>} {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.addf %x, %x : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  return %v : tensor<8x8xf32>
+}
