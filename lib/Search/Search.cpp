@@ -294,20 +294,63 @@ double Problems::objectiveBound(const Variant &v, const Candidate &c) const {
   return INFINITY;
 }
 
-/// A memo key: an op work and the part of the chip its estimate reads.
+/// A memo key: an op work (or a layer function) and the part of the chip
+/// its estimate (or schedule) reads.
 struct EstKey {
-  int work;
-  int64_t a, b, c, d, e, f;
+  int64_t id = 0;
+  int64_t tensorCount = 0, batch = 0, rows = 0, cols = 0, tensorLocal = 0;
+  int64_t vectorCount = 0, lanes = 0, vectorLocal = 0, global = 0;
   bool operator==(const EstKey &o) const {
-    return work == o.work && a == o.a && b == o.b && c == o.c && d == o.d &&
-           e == o.e && f == o.f;
+    return id == o.id && tensorCount == o.tensorCount && batch == o.batch &&
+           rows == o.rows && cols == o.cols && tensorLocal == o.tensorLocal &&
+           vectorCount == o.vectorCount && lanes == o.lanes &&
+           vectorLocal == o.vectorLocal && global == o.global;
   }
 };
 struct EstKeyHash {
   size_t operator()(const EstKey &k) const {
-    return llvm::hash_combine(k.work, k.a, k.b, k.c, k.d, k.e, k.f);
+    return llvm::hash_combine(k.id, k.tensorCount, k.batch, k.rows, k.cols,
+                              k.tensorLocal, k.vectorCount, k.lanes,
+                              k.vectorLocal, k.global);
   }
 };
+
+/// The key of `id` reading the tensor units and/or the vector units (and
+/// then the global buffer) of `cfg`.
+EstKey keyOf(int64_t id, bool tensor, bool vector,
+             const arch::ChipConfig &cfg) {
+  EstKey k;
+  k.id = id;
+  if (tensor) {
+    k.tensorCount = cfg.tensorCount;
+    k.batch = cfg.tensorBatch;
+    k.rows = cfg.tensorRows;
+    k.cols = cfg.tensorCols;
+    k.tensorLocal = cfg.tensorLocalBufferBytes;
+  }
+  if (vector) {
+    k.vectorCount = cfg.vectorCount;
+    k.lanes = cfg.vectorLanes;
+    k.vectorLocal = cfg.vectorLocalBufferBytes;
+  }
+  if (tensor || vector)
+    k.global = cfg.globalBufferBytes;
+  return k;
+}
+
+/// Which units the estimate of `w` reads (contractions fall back to vector
+/// units, and vector work to tensor units, only when the other kind is
+/// missing).
+std::pair<bool, bool> unitsRead(const cost::OpWork &w,
+                                const arch::ChipConfig &cfg) {
+  bool tensor = w.kind == cost::OpWork::Kind::Contraction;
+  bool vector = w.kind == cost::OpWork::Kind::Vector ||
+                w.kind == cost::OpWork::Kind::Movement;
+  if ((tensor && cfg.tensorCount == 0) || (vector && cfg.vectorCount == 0))
+    tensor = vector = true;
+  return {tensor, vector};
+}
+
 struct Est {
   double single, parallel, energy;
   int64_t units;
@@ -359,6 +402,12 @@ private:
                const cost::ChipSpec &spec);
   const Problems &P;
   std::unordered_map<EstKey, Est, EstKeyHash> memo;
+  /// Schedules of layer functions that read one unit kind only (optimizer
+  /// steps: vector units), keyed by function and that kind's units.
+  struct Scheduled {
+    double makespan, energy, gap;
+  };
+  std::unordered_map<EstKey, Scheduled, EstKeyHash> scheduleMemo;
 };
 
 Est Evaluator::estimate(int work, const arch::ChipConfig &cfg,
@@ -366,26 +415,10 @@ Est Evaluator::estimate(int work, const arch::ChipConfig &cfg,
   const cost::OpWork &w = P.works.works[work];
   // The estimate of tensor work reads the tensor units and the shared
   // memories; of vector work and data movement the vector units and the
-  // shared memories (contractions fall back to vector units, and vector
-  // work to tensor units, only when the other kind is missing); of a
-  // collective only its link. Every other field is the template's.
-  EstKey k{work, 0, 0, 0, 0, 0, 0};
-  bool tensor = w.kind == cost::OpWork::Kind::Contraction;
-  bool vector = w.kind == cost::OpWork::Kind::Vector ||
-                w.kind == cost::OpWork::Kind::Movement;
-  if ((tensor && cfg.tensorCount == 0) || (vector && cfg.vectorCount == 0))
-    tensor = vector = true;
-  if (tensor) {
-    k.a = cfg.tensorCount;
-    k.b = cfg.tensorBatch * 1000003 + cfg.tensorRows * 1009 + cfg.tensorCols;
-    k.c = cfg.tensorLocalBufferBytes;
-  }
-  if (vector) {
-    k.d = cfg.vectorCount * 1000003 + cfg.vectorLanes;
-    k.e = cfg.vectorLocalBufferBytes;
-  }
-  if (tensor || vector)
-    k.f = cfg.globalBufferBytes;
+  // shared memories; of a collective only its link. Every other field is
+  // the template's.
+  auto [tensor, vector] = unitsRead(w, cfg);
+  EstKey k = keyOf(work, tensor, vector, cfg);
   auto it = memo.find(k);
   if (it != memo.end())
     return it->second;
@@ -416,7 +449,29 @@ Evaluator::Schedules Evaluator::schedule(const arch::ChipConfig &cfg,
     s.energy.emplace_back();
     if (!wanted.empty() && !wanted[vi])
       continue;
-    for (const Function &f : v.functions) {
+    for (auto [fi, f] : llvm::enumerate(v.functions)) {
+      // A function whose tasks read one unit kind (or none) has the same
+      // schedule on every chip with the same such units.
+      bool tensor = false, vector = false;
+      for (int work : f.works) {
+        auto [t, vec] = unitsRead(P.works.works[work], cfg);
+        tensor |= t;
+        vector |= vec;
+      }
+      std::optional<EstKey> key;
+      if (!(tensor && vector))
+        key = keyOf(
+            -1 - (static_cast<int64_t>(vi) << 32 | static_cast<int64_t>(fi)),
+            tensor, vector, cfg);
+      if (key) {
+        auto it = scheduleMemo.find(*key);
+        if (it != scheduleMemo.end()) {
+          s.makespan.back().push_back(it->second.makespan);
+          s.energy.back().push_back(it->second.energy);
+          s.maxGap = std::max(s.maxGap, it->second.gap);
+          continue;
+        }
+      }
       est.clear();
       double energy = 0;
       for (auto [i, work] : llvm::enumerate(f.works)) {
@@ -427,7 +482,7 @@ Evaluator::Schedules Evaluator::schedule(const arch::ChipConfig &cfg,
       // No task names: they only label traces and messages (the
       // function's name does here), and copying them per candidate costs.
       sched::Problem p = makeScheduleProblem({}, est, f.edges, taskOf);
-      double makespan = 0;
+      double makespan = 0, gap = 0;
       if (!p.tasks.empty()) {
         sched::SolveResult r = sched::solveSchedule(p, so);
         if (r.status == sched::SolveResult::Status::Error) {
@@ -435,7 +490,13 @@ Evaluator::Schedules Evaluator::schedule(const arch::ChipConfig &cfg,
           return s;
         }
         makespan = r.schedule.makespan;
-        s.maxGap = std::max(s.maxGap, r.gap());
+        gap = r.gap();
+        s.maxGap = std::max(s.maxGap, gap);
+      }
+      if (key) {
+        if (scheduleMemo.size() >= (size_t(1) << 20))
+          scheduleMemo.clear();
+        scheduleMemo.emplace(*key, Scheduled{makespan, energy, gap});
       }
       s.makespan.back().push_back(makespan);
       s.energy.back().push_back(energy);
