@@ -47,24 +47,27 @@ cl::opt<std::string> systemName(
     "system",
     cl::desc("The accel.system (default: the one of the template chip)"),
     cl::init(""), cl::cat(category));
-cl::opt<std::string> tList("t", cl::desc("Tensor-parallel widths to sweep"),
-                           cl::init("1,2,4,8"), cl::cat(category));
+cl::opt<std::string>
+    tList("t", cl::desc("Tensor-parallel widths to sweep (default 1,2,4,8)"),
+          cl::init("1,2,4,8"), cl::cat(category));
 cl::opt<std::string>
     mbsList("mbs",
-            cl::desc("Microbatch sizes to sweep (model-zoo workloads; a "
-                     "file's batch is its own)"),
+            cl::desc("Microbatch sizes to sweep (default 1,2,4,8; model-zoo "
+                     "workloads: a file's batch is its own)"),
             cl::init("1,2,4,8"), cl::cat(category));
-cl::opt<std::string> hbmList("hbm-gib",
-                             cl::desc("HBM capacities per device, GiB"),
-                             cl::init("32,64,80"), cl::cat(category));
+cl::opt<std::string>
+    hbmList("hbm-gib",
+            cl::desc("HBM capacities per device, GiB (default 32,64,80)"),
+            cl::init("32,64,80"), cl::cat(category));
 cl::opt<std::string> recomputeList(
     "recompute",
     cl::desc("Recompute policies: off, on (every stage recomputes), auto "
-             "(the DP chooses per stage)"),
+             "(the DP chooses per stage); default off,on"),
     cl::init("off,on"), cl::cat(category));
-cl::opt<int64_t> globalBatch("global-batch",
-                             cl::desc("Samples per training iteration"),
-                             cl::init(4096), cl::cat(category));
+cl::opt<int64_t>
+    globalBatch("global-batch",
+                cl::desc("Samples per training iteration (default 4096)"),
+                cl::init(4096), cl::cat(category));
 cl::opt<int64_t> devices("devices", cl::desc("Devices (0: the system's)"),
                          cl::init(0), cl::cat(category));
 cl::opt<int64_t> seq("seq",
@@ -75,7 +78,7 @@ cl::opt<int64_t> layers("layers",
                         cl::desc("Layers (model zoo; 0: the model's)"),
                         cl::init(0), cl::cat(category));
 cl::opt<search::Objective> objective(
-    "objective", cl::desc("What to maximize"),
+    "objective", cl::desc("What to maximize (default throughput)"),
     cl::values(
         clEnumValN(search::Objective::Throughput, "throughput", "samples/s"),
         clEnumValN(search::Objective::ThroughputPerArea, "throughput-per-area",
@@ -108,7 +111,9 @@ cl::opt<std::string> baseline(
     cl::desc("The fixed p,t,d split evaluated on the template chip (default: "
              "PHAZE's baseline table for the model)"),
     cl::init(""), cl::cat(category));
-cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
+cl::opt<std::string> outputDir("o",
+                               cl::desc("Output directory (default "
+                                        "phaze-search-out)"),
                                cl::value_desc("dir"),
                                cl::init("phaze-search-out"), cl::cat(category));
 cl::alias outputDirAlias("output-dir", cl::aliasopt(outputDir),
@@ -125,7 +130,8 @@ cl::opt<int64_t> maxCandidates(
     cl::init(0), cl::cat(category));
 cl::opt<int64_t> chunk("chunk",
                        cl::desc("Candidates per step (the incumbent used "
-                                "for pruning changes between steps)"),
+                                "for pruning changes between steps; default "
+                                "256)"),
                        cl::init(256), cl::cat(category));
 } // namespace
 
