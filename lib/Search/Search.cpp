@@ -20,6 +20,7 @@
 #include "phaze/Partition/Plan.h"
 #include "phaze/Pipelines/Pipelines.h"
 #include "phaze/Scheduling/Solve.h"
+#include "phaze/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
@@ -1521,58 +1522,103 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
               : llvm::json::Value(nullptr)},
       {"speedup_vs_baseline_optimal", speedup(best.best, baselineOptimal.best)},
       {"speedup_vs_baseline_fixed", speedup(best.best, baselineFixed)}};
+  // best.mlir: the full phaze-opt pipeline on the winner.
+  // A failure here is reported after the summary is written: finished
+  // work is not lost.
+  Status bestStatus;
+  if (best.best.feasible)
+    [&] {
+      const SweepResult &b = best.best;
+      std::string err;
+      FailureOr<OwningOpRef<ModuleOp>> m =
+          buildWorkload(ctx, o, b.t, zoo ? b.mbs : 0, err);
+      if (failed(m)) {
+        bestStatus = {"best.mlir: " + err};
+        return;
+      }
+      ModuleOp module = **m;
+      OpBuilder builder(module.getBodyRegion());
+      builder.setInsertionPointToStart(module.getBody());
+      accel::ChipAttr chip =
+          withConfig(P.templateChip, candidates[best.id].cfg);
+      accel::ChipOp::create(builder, module.getLoc(), "best", chip);
+      accel::SystemOp::create(builder, module.getLoc(), "best_system",
+                              StringRef("best"), P.system);
+      PassManager pm(&ctx);
+      EvaluatePipelineOptions eo;
+      eo.exact = o.exactSchedules;
+      eo.timeLimit = o.scheduleTimeLimitS;
+      // The placement as the driver solved it (its peak memory fits hbmGiB).
+      eo.memoryGiB = b.solvedHbmGiB;
+      eo.recompute = policyName(b.recompute);
+      eo.globalBatch = o.globalBatch;
+      eo.devices = P.devices;
+      // The Chrome trace has a row per unit an op holds: written for chips
+      // of at most 512 units (thousands of rows neither load nor read well).
+      const arch::ChipConfig &bc = candidates[best.id].cfg;
+      if (bc.tensorCount + bc.vectorCount <= 512)
+        eo.traceFile = pathOf("best-trace.json");
+      buildEvaluatePipeline(pm, eo);
+      std::string diag;
+      ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &d) {
+        if (d.getSeverity() == DiagnosticSeverity::Error) {
+          llvm::raw_string_ostream os(diag);
+          os << d.getLocation() << ": " << d << "\n";
+        }
+        return success();
+      });
+      if (failed(pm.run(module))) {
+        bestStatus = {"best.mlir: the evaluation pipeline failed:\n" + diag};
+        return;
+      }
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      module.print(os);
+      if (Status s = writeFile(pathOf("best.mlir"), text); !s.ok()) {
+        bestStatus = s;
+        return;
+      }
+      if (o.exactSchedules || o.certifyTimeLimitS <= 0)
+        return;
+      // Certify the winner's list schedules: the MILP on a copy gives a
+      // proven lower bound per layer function.
+      OwningOpRef<ModuleOp> copy = module.clone();
+      PassManager cert(&ctx);
+      PhazeSchedulePassOptions so;
+      so.exact = true;
+      so.timeLimit = o.certifyTimeLimitS;
+      cert.addPass(createPhazeSchedulePass(so));
+      if (failed(cert.run(*copy)))
+        return;
+      int64_t functions = 0, optimal = 0;
+      double maxGap = 0;
+      for (func::FuncOp fn : copy->getOps<func::FuncOp>()) {
+        auto exact =
+            fn->getAttrOfType<MakespanAttr>(MakespanAttr::getAttrName());
+        auto listFn = module.lookupSymbol<func::FuncOp>(fn.getSymName());
+        auto list = listFn ? listFn->getAttrOfType<MakespanAttr>(
+                                 MakespanAttr::getAttrName())
+                           : MakespanAttr();
+        if (!exact || !list)
+          continue;
+        ++functions;
+        double ms = list.getMakespanS().value();
+        double gap = ms > 0 ? (ms - exact.getLowerBoundS().value()) / ms : 0;
+        gap = std::max(0.0, gap);
+        optimal += gap <= 1e-9;
+        maxGap = std::max(maxGap, gap);
+      }
+      summary["best_schedules_certified"] =
+          llvm::json::Object{{"time_limit_s", o.certifyTimeLimitS},
+                             {"functions", functions},
+                             {"list_schedule_proven_optimal", optimal},
+                             {"max_gap_to_milp_bound", maxGap}};
+    }();
   {
     std::string text;
     llvm::raw_string_ostream os(text);
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(summary))) << "\n";
     if (Status s = writeFile(pathOf("summary.json"), text); !s.ok())
-      return s;
-  }
-
-  // best.mlir: the full phaze-opt pipeline on the winner.
-  if (best.best.feasible) {
-    const SweepResult &b = best.best;
-    std::string err;
-    FailureOr<OwningOpRef<ModuleOp>> m =
-        buildWorkload(ctx, o, b.t, zoo ? b.mbs : 0, err);
-    if (failed(m))
-      return {"best.mlir: " + err};
-    ModuleOp module = **m;
-    OpBuilder builder(module.getBodyRegion());
-    builder.setInsertionPointToStart(module.getBody());
-    accel::ChipAttr chip = withConfig(P.templateChip, candidates[best.id].cfg);
-    accel::ChipOp::create(builder, module.getLoc(), "best", chip);
-    accel::SystemOp::create(builder, module.getLoc(), "best_system",
-                            StringRef("best"), P.system);
-    PassManager pm(&ctx);
-    EvaluatePipelineOptions eo;
-    eo.exact = o.exactSchedules;
-    eo.timeLimit = o.scheduleTimeLimitS;
-    // The placement as the driver solved it (its peak memory fits hbmGiB).
-    eo.memoryGiB = b.solvedHbmGiB;
-    eo.recompute = policyName(b.recompute);
-    eo.globalBatch = o.globalBatch;
-    eo.devices = P.devices;
-    // The Chrome trace has a row per unit an op holds: written for chips
-    // of at most 512 units (thousands of rows neither load nor read well).
-    const arch::ChipConfig &bc = candidates[best.id].cfg;
-    if (bc.tensorCount + bc.vectorCount <= 512)
-      eo.traceFile = pathOf("best-trace.json");
-    buildEvaluatePipeline(pm, eo);
-    std::string diag;
-    ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &d) {
-      if (d.getSeverity() == DiagnosticSeverity::Error) {
-        llvm::raw_string_ostream os(diag);
-        os << d.getLocation() << ": " << d << "\n";
-      }
-      return success();
-    });
-    if (failed(pm.run(module)))
-      return {"best.mlir: the evaluation pipeline failed:\n" + diag};
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    module.print(os);
-    if (Status s = writeFile(pathOf("best.mlir"), text); !s.ok())
       return s;
   }
 
@@ -1623,5 +1669,5 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
                                512
                            ? ", best.mlir, best-trace.json"
                            : ", best.mlir");
-  return {};
+  return bestStatus;
 }

@@ -117,6 +117,12 @@ def outputs(d):
         if int(field(name)) != best[name]:
             sys.exit(f"best.mlir {name} = {field(name)}, the driver's "
                      f"{best[name]}")
+    cert = s.get("best_schedules_certified")
+    if s.get("schedules") == "list-schedule":
+        if not cert or cert["functions"] < 1 or \
+                not 0 <= cert["list_schedule_proven_optimal"] <= cert["functions"] \
+                or not 0 <= cert["max_gap_to_milp_bound"] < 1:
+            sys.exit(f"best_schedules_certified missing or inconsistent: {cert}")
     print(f"ok: best {best['objective']:.6g} over {len(evaluated)} evaluated, "
           f"{len(pruned)} pruned, front of {len(ids)}")
 

@@ -106,6 +106,12 @@ cl::opt<double> scheduleTimeLimit(
     "schedule-time-limit",
     cl::desc("Seconds of MILP per layer function with --exact-schedules"),
     cl::init(1.0), cl::cat(category));
+cl::opt<double> certifyTimeLimit(
+    "certify-time-limit",
+    cl::desc("Seconds of MILP per layer function to certify the winner's list "
+             "schedules (summary.json best_schedules_certified; 0: skip; "
+             "default 1)"),
+    cl::init(1.0), cl::cat(category));
 cl::opt<std::string> baseline(
     "baseline",
     cl::desc("The fixed p,t,d split evaluated on the template chip (default: "
@@ -171,6 +177,7 @@ int main(int argc, char **argv) {
   o.earlyStopBuckets = earlyStop;
   o.exactSchedules = exactSchedules;
   o.scheduleTimeLimitS = scheduleTimeLimit;
+  o.certifyTimeLimitS = certifyTimeLimit;
   o.threads = threads;
   o.outputDir = outputDir;
   o.resume = resume;

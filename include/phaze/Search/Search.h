@@ -64,6 +64,10 @@ struct SearchOptions {
   /// within `scheduleTimeLimitS` per layer function (true).
   bool exactSchedules = false;
   double scheduleTimeLimitS = 1.0;
+  /// With list schedules: seconds of MILP per layer function to certify
+  /// the winner's schedules (summary.json best_schedules_certified; 0:
+  /// skip).
+  double certifyTimeLimitS = 1.0;
   /// The fixed Megatron-style placement evaluated on the template chip
   /// (stages x tensor width x data-parallel degree; 0: the model's entry
   /// in PHAZE's baseline table, none for other workloads).
