@@ -1138,6 +1138,14 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
     }
   if (P.variants.empty())
     return {"the workload could not be built at any tensor-parallel width"};
+  for (const Variant &v : P.variants)
+    if (o.globalBatch % v.mbs != 0)
+      return {llvm::formatv("the global batch ({0}) is not a multiple of the "
+                            "workload's microbatch of {1} samples (its first "
+                            "input's leading dimension); choose "
+                            "--global-batch",
+                            o.globalBatch, v.mbs)
+                  .str()};
   say(llvm::formatv("{0} candidates in @{1} ({2} distinct ops)",
                     candidates.size(), P.spaceName, P.works.works.size()));
 
