@@ -98,7 +98,7 @@ def placement(plan, path, title="placement"):
     over its layers, hatched when it recomputes, with its load; t, d, p in
     the title."""
     stages = plan["stages"]
-    fig, ax = plt.subplots(figsize=(8, 0.25 * len(stages) + 1.5))
+    fig, ax = plt.subplots(figsize=(8, min(8.0, 0.25 * len(stages) + 1.5)))
     for k, st in enumerate(stages):
         ax.barh(k, st["last_layer"] - st["first_layer"] + 1,
                 left=st["first_layer"], color="tab:blue",
