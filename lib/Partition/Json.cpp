@@ -414,9 +414,7 @@ mlir::phaze::partition::planProblemToJson(const PlanProblem &p) {
     return json::Object{{"bandwidth_bytes_per_s", k.bandwidthBytesPerS},
                         {"latency_s", k.latencyS}};
   };
-  const char *recompute = p.recompute == RecomputePolicy::Off    ? "off"
-                          : p.recompute == RecomputePolicy::Full ? "full"
-                                                                 : "auto";
+  const char *recompute = toString(p.recompute);
   return json::Object{
       {"devices", p.devices},
       {"devices_per_node", p.devicesPerNode},
@@ -483,13 +481,7 @@ bool mlir::phaze::partition::parsePlanJson(llvm::StringRef text,
     path.field("pipeline_schedule").report("expected \"1f1b\" or \"gpipe\"");
     return fail();
   }
-  if (recompute == "off")
-    p.recompute = RecomputePolicy::Off;
-  else if (recompute == "full")
-    p.recompute = RecomputePolicy::Full;
-  else if (recompute == "auto")
-    p.recompute = RecomputePolicy::Auto;
-  else {
+  if (!parseRecomputePolicy(recompute, p.recompute)) {
     path.field("recompute").report("expected \"off\", \"full\" or \"auto\"");
     return fail();
   }

@@ -649,3 +649,26 @@ Plan mlir::phaze::partition::solvePlan(const PlanProblem &p) {
   }
   return finish(p, search.c, std::move(plan));
 }
+
+const char *mlir::phaze::partition::toString(RecomputePolicy policy) {
+  switch (policy) {
+  case RecomputePolicy::Off:
+    return "off";
+  case RecomputePolicy::Full:
+    return "full";
+  case RecomputePolicy::Auto:
+    return "auto";
+  }
+  return "auto";
+}
+
+bool mlir::phaze::partition::parseRecomputePolicy(const std::string &text,
+                                                  RecomputePolicy &policy) {
+  for (RecomputePolicy p :
+       {RecomputePolicy::Off, RecomputePolicy::Full, RecomputePolicy::Auto})
+    if (text == toString(p)) {
+      policy = p;
+      return true;
+    }
+  return false;
+}

@@ -66,20 +66,28 @@ bool violatedSet(const Problem &p, const Schedule &s, Cut &cut) {
 
 } // namespace
 
-/// Solves `p` (checked by the caller), whose latencies are of order 1 to
-/// 1000 (see solveSchedule).
-static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
+/// The list schedule with the lower bound: Optimal when they meet,
+/// Feasible otherwise.
+static SolveResult listScheduleWithBound(const Problem &p) {
   SolveResult r;
-  int n = p.tasks.size();
   r.schedule = listSchedule(p);
   r.lowerBound = lowerBound(p);
   r.status = SolveResult::Status::Feasible;
-  double ub = r.schedule.makespan;
-  if (ub <= r.lowerBound * (1 + 1e-9)) {
+  if (r.schedule.makespan <= r.lowerBound * (1 + 1e-9)) {
     r.status = SolveResult::Status::Optimal;
-    r.lowerBound = ub;
-    return r;
+    r.lowerBound = r.schedule.makespan;
   }
+  return r;
+}
+
+/// Solves `p` (checked by the caller), whose latencies are of order 1 to
+/// 1000 (see solveSchedule).
+static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
+  SolveResult r = listScheduleWithBound(p);
+  if (r.status == SolveResult::Status::Optimal)
+    return r;
+  int n = p.tasks.size();
+  double ub = r.schedule.makespan;
 
   std::vector<std::vector<bool>> reach = p.reachability();
   double maxDur = 0;
@@ -327,16 +335,9 @@ SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
   }
   if (!options.milp) {
     // Bounds only: no MILP, so no rescaling (and no copy of the problem).
-    SolveResult r;
-    r.schedule = listSchedule(p);
-    r.lowerBound = lowerBound(p);
-    if (r.schedule.makespan <= r.lowerBound * (1 + 1e-9)) {
-      r.status = SolveResult::Status::Optimal;
-      r.lowerBound = r.schedule.makespan;
-    } else {
-      r.status = SolveResult::Status::Feasible;
+    SolveResult r = listScheduleWithBound(p);
+    if (r.status != SolveResult::Status::Optimal)
       r.message = "bounds only (no MILP)";
-    }
     if (!verify(p, r.schedule, error, 1e-6)) {
       r.status = SolveResult::Status::Error;
       r.message = "the list schedule fails verification: " + error;

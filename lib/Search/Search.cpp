@@ -62,18 +62,6 @@ double secondsSince(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-const char *policyName(RecomputePolicy p) {
-  switch (p) {
-  case RecomputePolicy::Off:
-    return "off";
-  case RecomputePolicy::Full:
-    return "full";
-  case RecomputePolicy::Auto:
-    return "auto";
-  }
-  return "?";
-}
-
 const char *objectiveName(Objective o) {
   switch (o) {
   case Objective::Throughput:
@@ -362,16 +350,17 @@ class Evaluator {
 public:
   explicit Evaluator(const Problems &P) : P(P) {}
 
-  /// Schedules every layer function of every variant on `chip`.
+  /// The schedules of one variant's layer functions on a chip.
   struct Schedules {
-    /// [variant][function]: makespan, energy.
-    std::vector<std::vector<double>> makespan, energy;
+    /// Per function: makespan (s), dynamic energy (J).
+    std::vector<double> makespan, energy;
     double maxGap = 0;
     std::string error;
   };
-  /// Only the variants with `wanted[v]` are scheduled (empty: all).
-  Schedules schedule(const arch::ChipConfig &cfg, accel::ChipAttr chip,
-                     const std::vector<bool> &wanted = {});
+  /// Schedules every layer function of variant `vi` on `cfg` (lowered to
+  /// `spec`).
+  Schedules schedule(size_t vi, const arch::ChipConfig &cfg,
+                     const cost::ChipSpec &spec);
 
   /// Every sweep of `cfg`; the best by the objective.
   Result evaluate(const Candidate &c);
@@ -390,12 +379,12 @@ public:
                        SweepResult &best);
 
   /// The placement problem of variant `v` with scheduled makespans.
-  PlanProblem planProblem(const Variant &v, const Schedules &s, size_t vi,
+  PlanProblem planProblem(const Variant &v, const Schedules &s,
                           accel::ChipAttr chip, double hbmGiB,
                           RecomputePolicy rc, std::string &error) const;
   /// Energy of one iteration of `plan` (all devices, dynamic).
-  double planEnergy(const Variant &v, const Schedules &s, size_t vi,
-                    const PlanProblem &p, const Plan &plan) const;
+  double planEnergy(const Variant &v, const Schedules &s, const PlanProblem &p,
+                    const Plan &plan) const;
   double objectiveOf(const SweepResult &r, double areaUm2) const;
 
 private:
@@ -434,87 +423,79 @@ Est Evaluator::estimate(int work, const arch::ChipConfig &cfg,
   return e;
 }
 
-Evaluator::Schedules Evaluator::schedule(const arch::ChipConfig &cfg,
-                                         accel::ChipAttr chip,
-                                         const std::vector<bool> &wanted) {
+Evaluator::Schedules Evaluator::schedule(size_t vi, const arch::ChipConfig &cfg,
+                                         const cost::ChipSpec &spec) {
   Schedules s;
-  cost::ChipSpec spec = lowerChip(chip);
   const SearchOptions &o = *P.options;
   sched::SolveOptions so;
   so.milp = o.exactSchedules;
   so.timeLimitS = o.scheduleTimeLimitS;
   std::vector<TaskEstimate> est;
   std::vector<int> taskOf;
-  for (auto [vi, v] : llvm::enumerate(P.variants)) {
-    s.makespan.emplace_back();
-    s.energy.emplace_back();
-    if (!wanted.empty() && !wanted[vi])
-      continue;
-    for (auto [fi, f] : llvm::enumerate(v.functions)) {
-      // A function whose tasks read one unit kind (or none) has the same
-      // schedule on every chip with the same such units.
-      bool tensor = false, vector = false;
-      for (int work : f.works) {
-        auto [t, vec] = unitsRead(P.works.works[work], cfg);
-        tensor |= t;
-        vector |= vec;
-      }
-      std::optional<EstKey> key;
-      if (!(tensor && vector))
-        key = keyOf(
-            -1 - (static_cast<int64_t>(vi) << 32 | static_cast<int64_t>(fi)),
-            tensor, vector, cfg);
-      if (key) {
-        auto it = scheduleMemo.find(*key);
-        if (it != scheduleMemo.end()) {
-          s.makespan.back().push_back(it->second.makespan);
-          s.energy.back().push_back(it->second.energy);
-          s.maxGap = std::max(s.maxGap, it->second.gap);
-          continue;
-        }
-      }
-      est.clear();
-      double energy = 0;
-      for (auto [i, work] : llvm::enumerate(f.works)) {
-        Est e = estimate(work, cfg, spec);
-        est.push_back({f.kinds[i], e.single, e.parallel, e.units});
-        energy += e.energy;
-      }
-      // No task names: they only label traces and messages (the
-      // function's name does here), and copying them per candidate costs.
-      sched::Problem p = makeScheduleProblem({}, est, f.edges, taskOf);
-      double makespan = 0, gap = 0;
-      if (!p.tasks.empty()) {
-        sched::SolveResult r = sched::solveSchedule(p, so);
-        if (r.status == sched::SolveResult::Status::Error) {
-          s.error = "@" + f.name + ": " + r.message;
-          return s;
-        }
-        makespan = r.schedule.makespan;
-        gap = r.gap();
-        s.maxGap = std::max(s.maxGap, gap);
-      }
-      if (key) {
-        if (scheduleMemo.size() >= (size_t(1) << 20))
-          scheduleMemo.clear();
-        scheduleMemo.emplace(*key, Scheduled{makespan, energy, gap});
-      }
-      s.makespan.back().push_back(makespan);
-      s.energy.back().push_back(energy);
+  for (auto [fi, f] : llvm::enumerate(P.variants[vi].functions)) {
+    // A function whose tasks read one unit kind (or none) has the same
+    // schedule on every chip with the same such units.
+    bool tensor = false, vector = false;
+    for (int work : f.works) {
+      auto [t, vec] = unitsRead(P.works.works[work], cfg);
+      tensor |= t;
+      vector |= vec;
     }
+    std::optional<EstKey> key;
+    if (!(tensor && vector))
+      key = keyOf(
+          -1 - (static_cast<int64_t>(vi) << 32 | static_cast<int64_t>(fi)),
+          tensor, vector, cfg);
+    if (key) {
+      auto it = scheduleMemo.find(*key);
+      if (it != scheduleMemo.end()) {
+        s.makespan.push_back(it->second.makespan);
+        s.energy.push_back(it->second.energy);
+        s.maxGap = std::max(s.maxGap, it->second.gap);
+        continue;
+      }
+    }
+    est.clear();
+    double energy = 0;
+    for (auto [i, work] : llvm::enumerate(f.works)) {
+      Est e = estimate(work, cfg, spec);
+      est.push_back({f.kinds[i], e.single, e.parallel, e.units});
+      energy += e.energy;
+    }
+    // No task names: they only label traces and messages (the
+    // function's name does here), and copying them per candidate costs.
+    sched::Problem p = makeScheduleProblem({}, est, f.edges, taskOf);
+    double makespan = 0, gap = 0;
+    if (!p.tasks.empty()) {
+      sched::SolveResult r = sched::solveSchedule(p, so);
+      if (r.status == sched::SolveResult::Status::Error) {
+        s.error = "@" + f.name + ": " + r.message;
+        return s;
+      }
+      makespan = r.schedule.makespan;
+      gap = r.gap();
+      s.maxGap = std::max(s.maxGap, gap);
+    }
+    if (key) {
+      if (scheduleMemo.size() >= (size_t(1) << 20))
+        scheduleMemo.clear();
+      scheduleMemo.emplace(*key, Scheduled{makespan, energy, gap});
+    }
+    s.makespan.push_back(makespan);
+    s.energy.push_back(energy);
   }
   return s;
 }
 
 PlanProblem Evaluator::planProblem(const Variant &v, const Schedules &s,
-                                   size_t vi, accel::ChipAttr chip,
-                                   double hbmGiB, RecomputePolicy rc,
+                                   accel::ChipAttr chip, double hbmGiB,
+                                   RecomputePolicy rc,
                                    std::string &error) const {
   LayerChain chain = v.chain;
   for (size_t k = 0; k < chain.layers.size(); ++k) {
-    chain.layers[k].forwardS = s.makespan[vi][v.forward[k]];
-    chain.layers[k].backwardS = s.makespan[vi][v.backward[k]];
-    chain.layers[k].optimizerS = s.makespan[vi][v.optimizer[k]];
+    chain.layers[k].forwardS = s.makespan[v.forward[k]];
+    chain.layers[k].backwardS = s.makespan[v.backward[k]];
+    chain.layers[k].optimizerS = s.makespan[v.optimizer[k]];
   }
   PlacementOptions po;
   po.devices = P.devices;
@@ -526,7 +507,7 @@ PlanProblem Evaluator::planProblem(const Variant &v, const Schedules &s,
   return p;
 }
 
-double Evaluator::planEnergy(const Variant &v, const Schedules &s, size_t vi,
+double Evaluator::planEnergy(const Variant &v, const Schedules &s,
                              const PlanProblem &p, const Plan &plan) const {
   // Every microbatch runs each layer's forward and backward on its t
   // devices (forward twice in a recomputing stage); each of the d replicas
@@ -536,9 +517,9 @@ double Evaluator::planEnergy(const Variant &v, const Schedules &s, size_t vi,
   double m = static_cast<double>(p.microbatches), t = plan.t;
   for (const PlanStage &st : plan.stages)
     for (int k = st.first; k <= st.last; ++k) {
-      double fw = s.energy[vi][v.forward[k]];
-      e += m * t * (fw * (st.recompute ? 2 : 1) + s.energy[vi][v.backward[k]]);
-      e += static_cast<double>(plan.d) * t * s.energy[vi][v.optimizer[k]];
+      double fw = s.energy[v.forward[k]];
+      e += m * t * (fw * (st.recompute ? 2 : 1) + s.energy[v.backward[k]]);
+      e += static_cast<double>(plan.d) * t * s.energy[v.optimizer[k]];
     }
   return e;
 }
@@ -576,7 +557,7 @@ int64_t Evaluator::placeVariant(
   for (double hbm : P.solvedHbms())
     for (RecomputePolicy rc : P.options->recompute) {
       std::string error;
-      PlanProblem p = planProblem(v, s, vi, chip, hbm, rc, error);
+      PlanProblem p = planProblem(v, s, chip, hbm, rc, error);
       if (!error.empty() || !p.check(error))
         continue;
       Plan plan = place(p);
@@ -590,7 +571,7 @@ int64_t Evaluator::placeVariant(
       sr.solvedHbmGiB = hbm;
       sr.hbmGiB = P.holdingHbm(hbm, plan.peakMemoryBytes);
       sr.recompute = rc;
-      sr.energyJ = planEnergy(v, s, vi, p, plan);
+      sr.energyJ = planEnergy(v, s, p, plan);
       sr.plan = std::move(plan);
       sr.objective = objectiveOf(sr, areaUm2);
       if (better(sr, 0, best, 0))
@@ -604,6 +585,7 @@ Result Evaluator::evaluate(const Candidate &c) {
   Result r;
   r.id = c.id;
   accel::ChipAttr chip = withConfig(P.templateChip, c.cfg);
+  cost::ChipSpec spec = lowerChip(chip);
   // Variants from the highest bound; one whose bound cannot beat the best
   // placement found so far for this chip is not scheduled or placed (the
   // chip's best is unchanged: the bound is admissible).
@@ -615,9 +597,7 @@ Result Evaluator::evaluate(const Candidate &c) {
   for (auto [bound, vi] : variants) {
     if (r.best.feasible && bound < r.best.objective)
       break;
-    std::vector<bool> wanted(P.variants.size(), false);
-    wanted[vi] = true;
-    Schedules s = schedule(c.cfg, chip, wanted);
+    Schedules s = schedule(vi, c.cfg, spec);
     r.maxScheduleGap = std::max(r.maxScheduleGap, s.maxGap);
     if (!s.error.empty())
       continue;
@@ -633,26 +613,26 @@ SweepResult Evaluator::evaluateFixed(int64_t stages, int64_t t, int64_t d,
   why = "no variant at t = " + std::to_string(t);
   accel::ChipAttr chip = P.templateChip;
   arch::ChipConfig cfg = chip.getConfig();
-  std::vector<bool> wanted;
-  for (const Variant &v : P.variants)
-    wanted.push_back(v.t == t);
-  Schedules s = schedule(cfg, chip, wanted);
-  if (!s.error.empty()) {
-    why = s.error;
-    return best;
+  cost::ChipSpec spec = lowerChip(chip);
+  for (auto [vi, v] : llvm::enumerate(P.variants)) {
+    if (v.t != t)
+      continue;
+    Schedules s = schedule(vi, cfg, spec);
+    if (!s.error.empty()) {
+      why = s.error;
+      continue;
+    }
+    placeVariant(
+        vi, s, chip, arch::chipAreaUm2(cfg),
+        [&](const PlanProblem &p) {
+          Plan plan = partition::evaluateFixed(p, stages, d, v.chain.coreFirst,
+                                               v.chain.coreLast);
+          if (!plan.feasible)
+            why = plan.message;
+          return plan;
+        },
+        best);
   }
-  for (auto [vi, v] : llvm::enumerate(P.variants))
-    if (v.t == t)
-      placeVariant(
-          vi, s, chip, arch::chipAreaUm2(cfg),
-          [&](const PlanProblem &p) {
-            Plan plan = partition::evaluateFixed(
-                p, stages, d, v.chain.coreFirst, v.chain.coreLast);
-            if (!plan.feasible)
-              why = plan.message;
-            return plan;
-          },
-          best);
   if (best.feasible)
     why.clear();
   return best;
@@ -688,7 +668,7 @@ llvm::json::Object sweepJson(const SweepResult &r) {
       {"microbatches_per_pipeline", r.plan.microbatchesPerPipeline},
       {"hbm_gib", r.hbmGiB},
       {"solved_hbm_gib", r.solvedHbmGiB},
-      {"recompute", policyName(r.recompute)},
+      {"recompute", toString(r.recompute)},
       {"time_per_iteration_s", r.plan.timePerBatchS},
       {"pipeline_s", r.plan.pipelineS},
       {"all_reduce_s", r.plan.allReduceS},
@@ -762,10 +742,9 @@ bool parseResultLine(StringRef line, Result &r) {
   s.mbs = b->getInteger("microbatch_size").value_or(0);
   s.hbmGiB = b->getNumber("hbm_gib").value_or(0);
   s.solvedHbmGiB = b->getNumber("solved_hbm_gib").value_or(0);
-  StringRef rc = b->getString("recompute").value_or("off");
-  s.recompute = rc == "full"   ? RecomputePolicy::Full
-                : rc == "auto" ? RecomputePolicy::Auto
-                               : RecomputePolicy::Off;
+  if (!parseRecomputePolicy(b->getString("recompute").value_or("").str(),
+                            s.recompute))
+    return false;
   s.plan.feasible = true;
   s.plan.t = s.t;
   s.plan.d = b->getInteger("d").value_or(0);
@@ -894,16 +873,12 @@ bool search::parseRecomputeList(StringRef text,
   text.split(parts, ',', -1, false);
   for (StringRef p : parts) {
     p = p.trim();
-    if (p == "off")
-      out.push_back(RecomputePolicy::Off);
-    else if (p == "on" || p == "full")
-      out.push_back(RecomputePolicy::Full);
-    else if (p == "auto")
-      out.push_back(RecomputePolicy::Auto);
-    else {
+    RecomputePolicy policy;
+    if (!parseRecomputePolicy(p == "on" ? "full" : p.str(), policy)) {
       error = "'" + p.str() + "' is not off, on (= full) or auto";
       return false;
     }
+    out.push_back(policy);
   }
   if (out.empty())
     error = "the list is empty";
@@ -1016,7 +991,7 @@ std::string fingerprint(const SearchOptions &o) {
     os << llvm::formatv("{0:e16}", h) << ",";
   os << ";recompute=";
   for (RecomputePolicy r : o.recompute)
-    os << policyName(r) << ",";
+    os << toString(r) << ",";
   os << ";batch=" << o.globalBatch << ";devices=" << o.devices
      << ";objective=" << objectiveName(o.objective) << ";prune=" << o.prune
      << ";early-stop=" << o.earlyStopBuckets << ";exact=" << o.exactSchedules
@@ -1475,7 +1450,7 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
         r->id, area, r->best.plan.samplesPerS, r->best.plan.tokensPerS,
         c.tensorCount, c.tensorRows, c.tensorCols, c.vectorCount, c.vectorLanes,
         c.globalBufferBytes, r->best.t, r->best.plan.d, r->best.plan.p,
-        r->best.mbs, r->best.hbmGiB, policyName(r->best.recompute));
+        r->best.mbs, r->best.hbmGiB, toString(r->best.recompute));
   }
   if (Status s = writeFile(pathOf("pareto.csv"), pareto); !s.ok())
     return s;
@@ -1558,7 +1533,7 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
       eo.timeLimit = o.scheduleTimeLimitS;
       // The placement as the driver solved it (its peak memory fits hbmGiB).
       eo.memoryGiB = b.solvedHbmGiB;
-      eo.recompute = policyName(b.recompute);
+      eo.recompute = toString(b.recompute);
       eo.globalBatch = o.globalBatch;
       eo.devices = P.devices;
       // The Chrome trace has a row per unit an op holds: written for chips
@@ -1655,7 +1630,7 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
     out << llvm::formatv("  {0,-22} {1,-36} {2,3} {3,4} {4,3} {5,4} {6,5} "
                          "{7,-4} {8,12:f2} {9,10:f2} {10,7:f2}x\n",
                          name, chipLabel(cfg), r.t, r.plan.d, r.plan.p, r.mbs,
-                         r.hbmGiB, policyName(r.recompute), r.plan.samplesPerS,
+                         r.hbmGiB, toString(r.recompute), r.plan.samplesPerS,
                          area * 1e-6, ref > 0 ? r.plan.samplesPerS / ref : 0.0);
   };
   if (best.best.feasible)

@@ -152,13 +152,7 @@ void PhazePartitionPass::runOnOperation() {
     return fail("semantics must be phaze or phaze-reference, got '" +
                 semantics + "'");
   RecomputePolicy policy;
-  if (recompute == "off")
-    policy = RecomputePolicy::Off;
-  else if (recompute == "full")
-    policy = RecomputePolicy::Full;
-  else if (recompute == "auto")
-    policy = RecomputePolicy::Auto;
-  else
+  if (!parseRecomputePolicy(recompute, policy))
     return fail("recompute must be off, full or auto, got '" + recompute + "'");
   PipelineSchedule schedule;
   if (pipelineSchedule == "1f1b")

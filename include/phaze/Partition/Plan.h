@@ -71,6 +71,11 @@ struct PlanLink {
 enum class PipelineSchedule { OneFOneB, GPipe };
 enum class RecomputePolicy { Off, Full, Auto };
 
+/// "off", "full" or "auto".
+const char *toString(RecomputePolicy policy);
+/// Parses "off", "full" or "auto"; false for anything else.
+bool parseRecomputePolicy(const std::string &text, RecomputePolicy &policy);
+
 /// The system and the training setup.
 struct PlanProblem {
   std::vector<PlanLayer> layers;
