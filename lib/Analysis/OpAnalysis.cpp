@@ -449,7 +449,10 @@ WorkloadAnalysis::WorkloadAnalysis(Operation *root) {
   std::vector<int64_t> pending = callers;
   std::vector<size_t> ready;
   for (size_t i = 0; i < functions.size(); ++i) {
-    functions[i].executions = callers[i] == 0 ? 1 : 0;
+    // A width variant (phaze-tensor-parallel{widths=...}) is an alternative
+    // to its layer, never run beside it.
+    bool variant = functions[i].funcOp->hasAttr("phaze.width_of");
+    functions[i].executions = callers[i] == 0 && !variant ? 1 : 0;
     if (callers[i] == 0)
       ready.push_back(i);
   }

@@ -394,10 +394,10 @@ bool mlir::phaze::partition::parsePhazeJson(llvm::StringRef text,
   return true;
 }
 
-llvm::json::Value
-mlir::phaze::partition::planProblemToJson(const PlanProblem &p) {
+/// A chain's layers as JSON objects, every field named with its unit.
+static json::Array planLayersToJson(const std::vector<PlanLayer> &ls) {
   json::Array layers;
-  for (const PlanLayer &l : p.layers)
+  for (const PlanLayer &l : ls)
     layers.push_back(
         json::Object{{"name", l.name},
                      {"forward_s", l.forwardS},
@@ -410,6 +410,15 @@ mlir::phaze::partition::planProblemToJson(const PlanProblem &p) {
                      {"recompute_stash_bytes", l.recomputeStashBytes},
                      {"output_bytes", l.outputBytes},
                      {"forward_flops", l.forwardFlops}});
+  return layers;
+}
+
+llvm::json::Value
+mlir::phaze::partition::planProblemToJson(const PlanProblem &p) {
+  json::Array others;
+  for (const PlanWidth &w : p.otherWidths)
+    others.push_back(
+        json::Object{{"t", w.t}, {"layers", planLayersToJson(w.layers)}});
   auto link = [](const PlanLink &k) {
     return json::Object{{"bandwidth_bytes_per_s", k.bandwidthBytesPerS},
                         {"latency_s", k.latencyS}};
@@ -429,7 +438,8 @@ mlir::phaze::partition::planProblemToJson(const PlanProblem &p) {
       {"pipeline_schedule",
        p.schedule == PipelineSchedule::GPipe ? "gpipe" : "1f1b"},
       {"recompute", recompute},
-      {"layers", std::move(layers)}};
+      {"layers", planLayersToJson(p.layers)},
+      {"other_widths", std::move(others)}};
 }
 
 bool mlir::phaze::partition::parsePlanJson(llvm::StringRef text,
@@ -485,28 +495,54 @@ bool mlir::phaze::partition::parsePlanJson(llvm::StringRef text,
     path.field("recompute").report("expected \"off\", \"full\" or \"auto\"");
     return fail();
   }
-  const json::Array *layers = obj->getArray("layers");
-  if (!layers) {
-    path.field("layers").report("expected an array of layers");
+  // The layers of one chain, under `where` (the problem or a width).
+  auto mapLayers = [&](const json::Object &from, json::Path where,
+                       std::vector<PlanLayer> &into) {
+    const json::Array *layers = from.getArray("layers");
+    if (!layers) {
+      where.field("layers").report("expected an array of layers");
+      return false;
+    }
+    json::Path layersPath = where.field("layers");
+    for (size_t i = 0; i < layers->size(); ++i) {
+      json::Path lp = layersPath.index(i);
+      json::ObjectMapper m((*layers)[i], lp);
+      PlanLayer l;
+      if (!m || !m.mapOptional("name", l.name) ||
+          !m.map("forward_s", l.forwardS) ||
+          !m.map("backward_s", l.backwardS) ||
+          !m.map("optimizer_s", l.optimizerS) ||
+          !m.map("parameter_bytes", l.parameterBytes) ||
+          !m.map("gradient_bytes", l.gradientBytes) ||
+          !m.map("optimizer_state_bytes", l.optimizerStateBytes) ||
+          !m.map("stash_bytes", l.stashBytes) ||
+          !m.map("recompute_stash_bytes", l.recomputeStashBytes) ||
+          !m.map("output_bytes", l.outputBytes) ||
+          !m.map("forward_flops", l.forwardFlops))
+        return false;
+      into.push_back(l);
+    }
+    return true;
+  };
+  if (!mapLayers(*obj, path, p.layers))
     return fail();
-  }
-  json::Path layersPath = path.field("layers");
-  for (size_t i = 0; i < layers->size(); ++i) {
-    json::Path lp = layersPath.index(i);
-    json::ObjectMapper m((*layers)[i], lp);
-    PlanLayer l;
-    if (!m || !m.mapOptional("name", l.name) ||
-        !m.map("forward_s", l.forwardS) || !m.map("backward_s", l.backwardS) ||
-        !m.map("optimizer_s", l.optimizerS) ||
-        !m.map("parameter_bytes", l.parameterBytes) ||
-        !m.map("gradient_bytes", l.gradientBytes) ||
-        !m.map("optimizer_state_bytes", l.optimizerStateBytes) ||
-        !m.map("stash_bytes", l.stashBytes) ||
-        !m.map("recompute_stash_bytes", l.recomputeStashBytes) ||
-        !m.map("output_bytes", l.outputBytes) ||
-        !m.map("forward_flops", l.forwardFlops))
+  // Optional: the chain at other tensor-parallel widths.
+  if (const json::Value *v = obj->get("other_widths")) {
+    json::Path wp = path.field("other_widths");
+    const json::Array *widths = v->getAsArray();
+    if (!widths) {
+      wp.report("expected an array of widths");
       return fail();
-    p.layers.push_back(l);
+    }
+    for (size_t k = 0; k < widths->size(); ++k) {
+      json::Path ip = wp.index(k);
+      json::ObjectMapper m((*widths)[k], ip);
+      PlanWidth w;
+      if (!m || !m.map("t", w.t) ||
+          !mapLayers(*(*widths)[k].getAsObject(), ip, w.layers))
+        return fail();
+      p.otherWidths.push_back(std::move(w));
+    }
   }
   if (!p.check(error))
     return false;

@@ -33,17 +33,22 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-/// Prefix sums and interval figures of the chain.
+/// Prefix sums and interval figures of the chain at one width (`ls`: the
+/// problem's layers or one of its otherWidths'); boundary bytes are always
+/// the problem's.
 struct Chain {
   const PlanProblem &p;
+  const std::vector<PlanLayer> &ls;
   int n;
   std::vector<double> fw, bw, opt, stat, grad, stash, rstash, flops;
 
-  explicit Chain(const PlanProblem &p) : p(p), n(p.layers.size()) {
+  explicit Chain(const PlanProblem &p) : Chain(p, p.layers) {}
+  Chain(const PlanProblem &p, const std::vector<PlanLayer> &ls)
+      : p(p), ls(ls), n(ls.size()) {
     for (auto *v : {&fw, &bw, &opt, &stat, &grad, &stash, &rstash, &flops})
       v->assign(n + 1, 0);
     for (int i = 0; i < n; ++i) {
-      const PlanLayer &l = p.layers[i];
+      const PlanLayer &l = ls[i];
       fw[i + 1] = fw[i] + l.forwardS;
       bw[i + 1] = bw[i] + l.backwardS;
       opt[i + 1] = opt[i] + l.optimizerS;
@@ -59,7 +64,7 @@ struct Chain {
   double maxStash(int i, int j) const {
     double m = 0;
     for (int v = i; v < j; ++v)
-      m = std::max(m, p.layers[v].stashBytes);
+      m = std::max(m, ls[v].stashBytes);
     return m;
   }
 
@@ -90,10 +95,14 @@ struct Chain {
 };
 
 /// The data-parallel degrees a placement may use: d divides the
-/// microbatches and one t-wide stage per pipeline fits in the devices.
-std::vector<int64_t> dataParallelDegrees(const PlanProblem &p) {
+/// microbatches and one stage `width` wide (0: t) per pipeline fits in the
+/// devices.
+std::vector<int64_t> dataParallelDegrees(const PlanProblem &p,
+                                         int64_t width = 0) {
+  if (width == 0)
+    width = p.t;
   std::vector<int64_t> ds;
-  for (int64_t d = 1; d * p.t <= p.devices && d <= p.microbatches; ++d)
+  for (int64_t d = 1; d * width <= p.devices && d <= p.microbatches; ++d)
     if (p.microbatches % d == 0)
       ds.push_back(d);
   return ds;
@@ -258,17 +267,89 @@ Plan infeasible(std::string message) {
   return plan;
 }
 
-/// Fills the derived figures of `plan` (stages with first/last/recompute).
-Plan finish(const PlanProblem &p, const Chain &c, Plan plan) {
+/// No placement fits in p's memory; `needed` (> 0) is the smallest memory
+/// per device that admits one.
+Plan memoryBound(const PlanProblem &p, double needed) {
+  std::string message = "no placement fits in " + formatBytes(p.memoryBytes) +
+                        " of memory per device";
+  if (needed > 0)
+    message += " (binding: memory per device; the smallest that admits a "
+               "placement is " +
+               formatBytes(needed) + ")";
+  Plan plan = infeasible(message);
+  plan.memoryNeededBytes = needed;
+  return plan;
+}
+
+/// The plan of entry `entry` of state (0, s) of a DP table, walked to the
+/// end (`widthOf` gives an entry's first-stage width), with d pipelines.
+template <typename TableT, typename WidthOf>
+Plan traceBack(const PlanProblem &p, TableT &tb, int64_t d, int64_t s,
+               int entry, WidthOf widthOf) {
+  Plan plan;
+  plan.d = d;
+  plan.microbatchesPerPipeline = p.microbatches / d;
+  int n = p.layers.size();
+  int i = 0, k = entry;
+  while (i < n) {
+    const auto &e = tb.at(i, s)[k];
+    PlanStage st;
+    st.first = i;
+    st.last = e.next - 1;
+    st.t = widthOf(e);
+    st.recompute = e.recompute;
+    plan.stages.push_back(st);
+    i = e.next;
+    k = e.child;
+    --s;
+  }
+  return plan;
+}
+
+/// The problem's widths: index 0 is p.t with p.layers, then otherWidths.
+struct Widths {
+  std::vector<int64_t> ts;
+  std::vector<Chain> chains;
+  int64_t smallest;
+
+  explicit Widths(const PlanProblem &p) {
+    chains.reserve(1 + p.otherWidths.size());
+    ts.push_back(p.t);
+    chains.emplace_back(p);
+    for (const PlanWidth &w : p.otherWidths) {
+      ts.push_back(w.t);
+      chains.emplace_back(p, w.layers);
+    }
+    smallest = *std::min_element(ts.begin(), ts.end());
+  }
+
+  /// The index of width t, or -1.
+  int indexOf(int64_t t) const {
+    for (size_t k = 0; k < ts.size(); ++k)
+      if (ts[k] == t)
+        return k;
+    return -1;
+  }
+};
+
+/// Fills the derived figures of `plan` (stages with first/last/t/recompute).
+Plan finish(const PlanProblem &p, const Widths &w, Plan plan) {
   int64_t m = plan.microbatchesPerPipeline;
   plan.p = plan.stages.size();
-  int64_t pipeDevices = plan.p * p.t;
+  int64_t pipeDevices = 0;
+  plan.t = 0;
+  for (const PlanStage &s : plan.stages) {
+    pipeDevices += s.t;
+    plan.t = std::max(plan.t, s.t);
+  }
+  plan.devicesPerPipeline = pipeDevices;
   const PlanLink &pp =
       pipelineInNode(p, pipeDevices) ? p.intraNode : p.interNode;
   const PlanLink &dp =
       pipelineInNode(p, pipeDevices * plan.d) ? p.intraNode : p.interNode;
   for (size_t k = 0; k < plan.stages.size(); ++k) {
     PlanStage &s = plan.stages[k];
+    const Chain &c = w.chains[w.indexOf(s.t)];
     int64_t sigma = plan.p - k;
     s.loadS = c.load(s.first, s.last + 1, s.recompute, pp);
     s.memoryBytes =
@@ -288,9 +369,10 @@ Plan finish(const PlanProblem &p, const Chain &c, Plan plan) {
   plan.tokensPerS = plan.samplesPerS * static_cast<double>(p.tokensPerSample);
   if (p.peakFlopsPerS > 0) {
     // Model FLOPs: forward + backward (2x forward) per microbatch, on the
-    // t·p·d devices of the plan.
+    // pipeline's devices times d.
+    const Chain &c = w.chains[0];
     double flops = 3 * c.flops[c.n] * static_cast<double>(p.microbatches);
-    double devices = static_cast<double>(p.t * plan.p * plan.d);
+    double devices = static_cast<double>(pipeDevices * plan.d);
     plan.mfu = flops / (plan.timePerBatchS * devices * p.peakFlopsPerS);
   }
   plan.feasible = true;
@@ -334,26 +416,53 @@ bool PlanProblem::check(std::string &error) const {
     error = "the layers take no time (no forward or backward latency)";
     return false;
   }
-  for (size_t i = 0; i < layers.size(); ++i) {
-    const PlanLayer &l = layers[i];
-    for (double x : {l.forwardS, l.backwardS, l.optimizerS, l.parameterBytes,
-                     l.gradientBytes, l.optimizerStateBytes, l.stashBytes,
-                     l.recomputeStashBytes, l.outputBytes, l.forwardFlops})
-      if (!(x >= 0) || !std::isfinite(x)) {
-        error = "layer " + std::to_string(i) +
-                (l.name.empty() ? "" : " (" + l.name + ")") +
-                ": latencies and sizes must be finite and >= 0";
-        return false;
-      }
+  auto checkLayers = [&](const std::vector<PlanLayer> &ls,
+                         const std::string &where) {
+    for (size_t i = 0; i < ls.size(); ++i) {
+      const PlanLayer &l = ls[i];
+      for (double x : {l.forwardS, l.backwardS, l.optimizerS, l.parameterBytes,
+                       l.gradientBytes, l.optimizerStateBytes, l.stashBytes,
+                       l.recomputeStashBytes, l.outputBytes, l.forwardFlops})
+        if (!(x >= 0) || !std::isfinite(x)) {
+          error = where + "layer " + std::to_string(i) +
+                  (l.name.empty() ? "" : " (" + l.name + ")") +
+                  ": latencies and sizes must be finite and >= 0";
+          return false;
+        }
+    }
+    return true;
+  };
+  if (!checkLayers(layers, ""))
+    return false;
+  std::vector<int64_t> seen{t};
+  for (const PlanWidth &w : otherWidths) {
+    std::string where = "width t = " + std::to_string(w.t) + ": ";
+    if (w.t < 1 || w.t > devices) {
+      error =
+          where + "must be in [1, devices = " + std::to_string(devices) + "]";
+      return false;
+    }
+    if (std::find(seen.begin(), seen.end(), w.t) != seen.end()) {
+      error = where + "given twice";
+      return false;
+    }
+    seen.push_back(w.t);
+    if (w.layers.size() != layers.size()) {
+      error = where + "has " + std::to_string(w.layers.size()) +
+              " layers, the chain " + std::to_string(layers.size());
+      return false;
+    }
+    if (!checkLayers(w.layers, where))
+      return false;
   }
   return true;
 }
 
 Plan mlir::phaze::partition::evaluateStages(
     const PlanProblem &p, const std::vector<int> &firsts, int64_t d,
-    const std::vector<bool> &recompute) {
-  Chain c(p);
-  int n = c.n;
+    const std::vector<bool> &recompute, const std::vector<int64_t> &widths) {
+  Widths w(p);
+  int n = p.layers.size();
   if (firsts.empty() || firsts[0] != 0)
     return infeasible("the first stage must start at layer 0");
   for (size_t k = 1; k < firsts.size(); ++k)
@@ -364,15 +473,24 @@ Plan mlir::phaze::partition::evaluateStages(
     return infeasible("d = " + std::to_string(d) +
                       " does not divide the microbatches per batch (" +
                       std::to_string(p.microbatches) + ")");
-  if (stages * p.t * d > p.devices)
-    return infeasible(std::to_string(stages) +
-                      " stages x t = " + std::to_string(p.t) +
-                      " x d = " + std::to_string(d) + " need more than the " +
-                      std::to_string(p.devices) + " devices");
   if (!recompute.empty() && recompute.size() != static_cast<size_t>(stages))
     return infeasible("one recomputation flag per stage is needed");
+  if (!widths.empty() && widths.size() != static_cast<size_t>(stages))
+    return infeasible("one width per stage is needed");
+  int64_t pipeDevices = 0;
+  for (int64_t k = 0; k < stages; ++k) {
+    int64_t t = widths.empty() ? p.t : widths[k];
+    if (w.indexOf(t) < 0)
+      return infeasible("stage " + std::to_string(k) + ": width t = " +
+                        std::to_string(t) + " is not one of the problem's");
+    pipeDevices += t;
+  }
+  if (pipeDevices * d > p.devices)
+    return infeasible(
+        std::to_string(stages) + " stages of " + std::to_string(pipeDevices) +
+        " devices x d = " + std::to_string(d) + " need more than the " +
+        std::to_string(p.devices) + " devices");
   Plan plan;
-  plan.t = p.t;
   plan.d = d;
   plan.microbatchesPerPipeline = p.microbatches / d;
   std::vector<bool> rs = choices(p);
@@ -380,6 +498,8 @@ Plan mlir::phaze::partition::evaluateStages(
     PlanStage s;
     s.first = firsts[k];
     s.last = (k + 1 < stages ? firsts[k + 1] : n) - 1;
+    s.t = widths.empty() ? p.t : widths[k];
+    const Chain &c = w.chains[w.indexOf(s.t)];
     int64_t inflight = inflightOf(p, stages - k, plan.microbatchesPerPipeline);
     if (!recompute.empty()) {
       s.recompute = recompute[k];
@@ -401,7 +521,7 @@ Plan mlir::phaze::partition::evaluateStages(
     }
     plan.stages.push_back(s);
   }
-  return finish(p, c, std::move(plan));
+  return finish(p, w, std::move(plan));
 }
 
 Plan mlir::phaze::partition::evaluateFixed(const PlanProblem &p, int64_t stages,
@@ -599,55 +719,341 @@ static double minimalMemory(const PlanProblem &p, const Chain &c,
   return best;
 }
 
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Stages of several widths
+//===----------------------------------------------------------------------===//
+//
+// With otherWidths each stage also picks its width w, and a pipeline spans
+// u = the sum of its stages' widths, so d pipelines need u·d <= devices.
+// The DP over suffixes [i, n) and stage counts σ keeps Pareto sets over
+// (max load, max gradient bytes, max optimizer time, u). A smaller u admits
+// every d a larger one does; it may also bring the pipeline or the
+// replicas into a node, which only helps when the intra-node link is at
+// least as fast as the inter-node one. So: pipelines inside a node (u at
+// most a node, exact u, the intra-node link) have their own table; the
+// inter-node table prices every pipeline over the inter-node link, which
+// can only overestimate a pipeline that fits in a node (that one is priced
+// exactly in the intra-node table), and compares u by <=. When the
+// intra-node link is slower in bandwidth or latency, u is compared by ==
+// and pipelines that fit in a node are left to the intra-node table.
+
+struct MixedEntry {
+  double load, grad, opt;
+  int64_t u;      ///< devices of the suffix's stages (one replica)
+  int next;       ///< the next stage starts here (n: none)
+  int child;      ///< index in the next state's set
+  int width;      ///< index in Widths of this state's first stage
+  bool recompute; ///< of this state's first stage
+};
+
+using MixedSet = llvm::SmallVector<MixedEntry, 2>;
+
+struct MixedTable {
+  int64_t bound = 0;
+  std::vector<MixedSet> sets; ///< [i * (bound + 1) + σ]
+  MixedSet &at(int i, int64_t s) { return sets[i * (bound + 1) + s]; }
+};
+
+struct MixedSearch {
+  const PlanProblem &p;
+  Widths w;
+  int n;
+  int64_t bound;
+  /// u compared by <= in the inter-node table (the intra-node link is at
+  /// least as fast).
+  bool monotoneU;
+  std::map<std::pair<int64_t, bool>, MixedTable> tables;
+  /// The best single-width plan (an upper bound) and, per devices u of one
+  /// pipeline, the fewest microbatches per pipeline any d admits
+  /// (M / the largest d dividing M with u·d <= devices).
+  Plan incumbent;
+  std::vector<double> fewestMicrobatches;
+
+  explicit MixedSearch(const PlanProblem &p)
+      : p(p), w(p), n(p.layers.size()),
+        bound(std::min<int64_t>(n, p.devices / w.smallest)),
+        monotoneU(p.intraNode.bandwidthBytesPerS >=
+                      p.interNode.bandwidthBytesPerS &&
+                  p.intraNode.latencyS <= p.interNode.latencyS) {}
+
+  static bool dominates(const MixedEntry &a, const MixedEntry &b, bool exactU) {
+    return a.load <= b.load && a.grad <= b.grad && a.opt <= b.opt &&
+           (exactU ? a.u == b.u : a.u <= b.u);
+  }
+
+  static void insert(MixedSet &set, const MixedEntry &e, bool exactU) {
+    for (const MixedEntry &x : set)
+      if (dominates(x, e, exactU))
+        return;
+    set.erase(std::remove_if(
+                  set.begin(), set.end(),
+                  [&](const MixedEntry &x) { return dominates(e, x, exactU); }),
+              set.end());
+    set.push_back(e);
+  }
+
+  /// The most stages d pipelines allow.
+  int64_t depthFor(int64_t d) const {
+    return std::min(bound, p.devices / (w.smallest * d));
+  }
+
+  /// The DP for in-flight cap m and pipelines inside a node or not, stage
+  /// counts up to `depth`.
+  MixedTable build(int64_t depth, int64_t m, bool intra) const {
+    const PlanLink &pp = intra ? p.intraNode : p.interNode;
+    int64_t maxU = intra ? p.devicesPerNode : p.devices;
+    bool exactU = intra || !monotoneU;
+    MixedTable tb;
+    tb.bound = depth;
+    tb.sets.assign(static_cast<size_t>(n + 1) * (depth + 1), {});
+    tb.at(n, 0).push_back({0, 0, 0, 0, n, -1, 0, false});
+    std::vector<bool> rs = choices(p);
+    for (int i = n - 1; i >= 0; --i) {
+      double inTerm =
+          i > 0 ? p.layers[i - 1].outputBytes / pp.bandwidthBytesPerS +
+                      pp.latencyS
+                : 0;
+      for (int64_t s = 1; s <= depth; ++s) {
+        double inflight = static_cast<double>(inflightOf(p, s, m));
+        MixedSet &set = tb.at(i, s);
+        for (size_t wi = 0; wi < w.ts.size(); ++wi) {
+          int64_t width = w.ts[wi];
+          // The rest needs at least s − 1 of the narrowest stages.
+          int64_t restMin = (s - 1) * w.smallest;
+          if (width + restMin > maxU)
+            continue;
+          const Chain &c = w.chains[wi];
+          double pk = 0;
+          for (int j = i + 1; j <= n - (s - 1); ++j) {
+            pk = std::max(pk, c.ls[j - 1].stashBytes);
+            int r = -1;
+            for (bool x : rs)
+              if (c.memory(i, j, x, inflight, pk) <= p.memoryBytes) {
+                r = x;
+                break;
+              }
+            if (r < 0)
+              break; // memory grows with j
+            double g = c.grad[j] - c.grad[i], o = c.opt[j] - c.opt[i];
+            if (!exactU) {
+              // As in the single-width DP: every longer stage of this width
+              // has at least this load floor, gradient and optimizer time
+              // and a suffix of at least width + restMin devices.
+              double lower = (c.fw[j] - c.fw[i]) + (c.bw[j] - c.bw[i]) + inTerm;
+              bool dominated = false;
+              for (const MixedEntry &e : set)
+                dominated |= e.load <= lower && e.grad <= g && e.opt <= o &&
+                             e.u <= width + restMin;
+              if (dominated)
+                break;
+            }
+            double load = c.load(i, j, r == 1, pp);
+            const MixedSet &rest = tb.at(j, s - 1);
+            for (size_t k = 0; k < rest.size(); ++k) {
+              int64_t u = width + rest[k].u;
+              if (u > maxU)
+                continue;
+              double l = std::max(load, rest[k].load);
+              // Any plan this suffix ends has at least s stages (one more
+              // before layer i) and takes at least l · (m + stages − 1),
+              // with m at least the fewest microbatches its devices admit:
+              // when that exceeds the best single-width plan, drop it.
+              int64_t before = i > 0 ? 1 : 0;
+              int64_t devices = std::min(p.devices, u + before * w.smallest);
+              if (l * (fewestMicrobatches[devices] +
+                       static_cast<double>(s - 1 + before)) >
+                  bound_)
+                continue;
+              insert(set,
+                     {l, std::max(g, rest[k].grad), std::max(o, rest[k].opt), u,
+                      j, static_cast<int>(k), static_cast<int>(wi), r == 1},
+                     exactU);
+            }
+          }
+        }
+      }
+    }
+    return tb;
+  }
+
+  MixedTable &tableFor(int64_t m, bool intra, int64_t depth) {
+    if (intra)
+      depth = std::min(depth, p.devicesPerNode / w.smallest);
+    int64_t cap = m;
+    if (p.schedule == PipelineSchedule::OneFOneB && m >= depth)
+      cap = std::numeric_limits<int64_t>::max() / 4;
+    auto key = std::make_pair(cap, intra);
+    auto it = tables.find(key);
+    if (it != tables.end() && it->second.bound >= depth)
+      return it->second;
+    return tables.insert_or_assign(key, build(depth, cap, intra)).first->second;
+  }
+
+  /// Whether some placement fits in `memory` per device: the fewest devices
+  /// per pipeline with s stages that fit at their positions, for each d.
+  bool fits(double memory) const {
+    std::vector<bool> rs = choices(p);
+    constexpr int64_t kNone = std::numeric_limits<int64_t>::max() / 4;
+    for (int64_t d : dataParallelDegrees(p, w.smallest)) {
+      int64_t m = p.microbatches / d, depth = depthFor(d);
+      int64_t budget = p.devices / d;
+      std::vector<int64_t> minU((n + 1) * (depth + 1), kNone);
+      auto at = [&](int i, int64_t s) -> int64_t & {
+        return minU[i * (depth + 1) + s];
+      };
+      at(n, 0) = 0;
+      for (int i = n - 1; i >= 0; --i)
+        for (int64_t s = 1; s <= depth; ++s) {
+          double inflight = static_cast<double>(inflightOf(p, s, m));
+          for (size_t wi = 0; wi < w.ts.size(); ++wi) {
+            const Chain &c = w.chains[wi];
+            double pk = 0;
+            for (int j = i + 1; j <= n - (s - 1); ++j) {
+              pk = std::max(pk, c.ls[j - 1].stashBytes);
+              bool ok = false;
+              for (bool x : rs)
+                ok |= c.memory(i, j, x, inflight, pk) <= memory;
+              if (!ok)
+                break;
+              if (at(j, s - 1) < kNone)
+                at(i, s) = std::min(at(i, s), w.ts[wi] + at(j, s - 1));
+            }
+          }
+        }
+      for (int64_t s = 1; s <= depth; ++s)
+        if (at(0, s) <= budget)
+          return true;
+    }
+    return false;
+  }
+
+  /// Pruning threshold: the incumbent's time, with room for rounding.
+  double bound_ = kInf;
+
+  /// The incumbent: the best plan with every stage at one width (each by
+  /// the single-width DP), and the microbatch floor per u.
+  void prepare() {
+    for (size_t wi = 0; wi < w.ts.size(); ++wi) {
+      PlanProblem q = p;
+      q.otherWidths.clear();
+      q.t = w.ts[wi];
+      if (wi > 0) {
+        q.layers = p.otherWidths[wi - 1].layers;
+        for (size_t k = 0; k < q.layers.size(); ++k)
+          q.layers[k].outputBytes = p.layers[k].outputBytes;
+      }
+      q.explainInfeasible = false;
+      Plan x = solvePlan(q);
+      if (x.feasible &&
+          (!incumbent.feasible || x.timePerBatchS < incumbent.timePerBatchS))
+        incumbent = std::move(x);
+    }
+    if (incumbent.feasible)
+      bound_ = incumbent.timePerBatchS * (1 + 1e-9);
+    fewestMicrobatches.assign(p.devices + 1, kInf);
+    for (int64_t u = 1; u <= p.devices; ++u)
+      for (int64_t d = std::min(p.microbatches, p.devices / u); d >= 1; --d)
+        if (p.microbatches % d == 0) {
+          fewestMicrobatches[u] = static_cast<double>(p.microbatches / d);
+          break;
+        }
+  }
+
+  Plan solve() {
+    prepare();
+    struct {
+      double tpb = kInf;
+      int64_t d = 0, s = 0;
+      bool intra = false;
+      int entry = -1;
+    } best;
+    for (int64_t d : dataParallelDegrees(p, w.smallest)) {
+      int64_t m = p.microbatches / d, depth = depthFor(d);
+      for (int64_t s = 1; s <= depth; ++s)
+        for (bool intra : {false, true}) {
+          // One stage has no pipeline traffic: the inter-node table has it.
+          if (intra && s == 1)
+            continue;
+          if (intra && s * w.smallest > p.devicesPerNode)
+            continue;
+          MixedTable &tb = tableFor(m, intra, depth);
+          const MixedSet &set = tb.at(0, s);
+          for (size_t k = 0; k < set.size(); ++k) {
+            const MixedEntry &e = set[k];
+            if (e.u * d > p.devices)
+              continue;
+            bool inNode = s > 1 && pipelineInNode(p, e.u);
+            if (intra && !inNode)
+              continue;
+            if (!intra && !monotoneU && inNode)
+              continue;
+            const PlanLink &dl =
+                pipelineInNode(p, e.u * d) ? p.intraNode : p.interNode;
+            double tpb = e.load * static_cast<double>(m + s - 1) +
+                         allReduce(d, e.grad, dl) + e.opt;
+            if (tpb < best.tpb)
+              best = {tpb, d, s, intra, static_cast<int>(k)};
+          }
+        }
+    }
+    // Nothing better than the single-width incumbent (ties included).
+    if (incumbent.feasible &&
+        (best.entry < 0 || !(best.tpb < incumbent.timePerBatchS)))
+      return std::move(incumbent);
+    if (best.entry < 0) {
+      if (!p.explainInfeasible)
+        return memoryBound(p, 0);
+      // The smallest memory that admits a placement, by bisection on the
+      // exact feasibility test (one stage of the narrowest width always
+      // fits somewhere).
+      double lo = p.memoryBytes, hi = std::max(2 * p.memoryBytes, 1.0);
+      while (!fits(hi))
+        lo = hi, hi *= 2;
+      while (hi - lo > 1e-9 * hi) {
+        double mid = 0.5 * (lo + hi);
+        (fits(mid) ? hi : lo) = mid;
+      }
+      return memoryBound(p, hi);
+    }
+    MixedTable &tb =
+        tableFor(p.microbatches / best.d, best.intra, depthFor(best.d));
+    Plan plan = traceBack(p, tb, best.d, best.s, best.entry,
+                          [&](const MixedEntry &e) { return w.ts[e.width]; });
+    return finish(p, w, std::move(plan));
+  }
+};
+
+} // namespace
+
 Plan mlir::phaze::partition::solvePlan(const PlanProblem &p) {
+  if (!p.otherWidths.empty())
+    return MixedSearch(p).solve();
   Search search(p);
-  int n = search.c.n;
   // Whether any placement fits in memory, decided without the DP: for
   // each d, pack stages greedily from the output side, each as long as it
   // fits at its position (memory grows with a stage's layers and with its
   // position, so the longest suffix stages leave the least for the rest).
   // A search only needs this verdict for an infeasible instance.
   if (!p.explainInfeasible && !anyPlacementFits(p, search.c, search.bound))
-    return infeasible("no placement fits in " + formatBytes(p.memoryBytes) +
-                      " of memory per device");
+    return memoryBound(p, 0);
   Best best = search.run();
   if (best.entry < 0 && !p.explainInfeasible)
-    return infeasible("no placement fits in " + formatBytes(p.memoryBytes) +
-                      " of memory per device");
+    return memoryBound(p, 0);
   if (best.entry < 0) {
     double hi = minimalMemory(p, search.c, search.bound);
     if (!(hi < kInf))
       return infeasible("no placement exists at any memory size");
-    Plan plan = infeasible(
-        "no placement fits in " + formatBytes(p.memoryBytes) +
-        " of memory per device (binding: memory per device; the smallest "
-        "that admits a placement is " +
-        formatBytes(hi) + ")");
-    plan.memoryNeededBytes = hi;
-    return plan;
+    return memoryBound(p, hi);
   }
   int64_t depth = search.depthFor(best.d);
   Table &tb = search.tableFor(
       p.microbatches / best.d, best.intra,
       best.intra ? std::min(depth, p.devicesPerNode / p.t) : depth);
-  Plan plan;
-  plan.t = p.t;
-  plan.d = best.d;
-  plan.microbatchesPerPipeline = p.microbatches / best.d;
-  int i = 0, k = best.entry;
-  int64_t s = best.s;
-  while (i < n) {
-    const Entry &e = tb.at(i, s)[k];
-    PlanStage st;
-    st.first = i;
-    st.last = e.next - 1;
-    st.recompute = e.recompute;
-    plan.stages.push_back(st);
-    i = e.next;
-    k = e.child;
-    --s;
-  }
-  return finish(p, search.c, std::move(plan));
+  Plan plan = traceBack(p, tb, best.d, best.s, best.entry,
+                        [&](const Entry &) { return p.t; });
+  return finish(p, Widths(p), std::move(plan));
 }
 
 const char *mlir::phaze::partition::toString(RecomputePolicy policy) {

@@ -29,9 +29,10 @@ void mlir::phaze::buildWorkloadPipeline(
   }
   if (options.outline)
     pm.addPass(createPhazeOutlineLayersPass());
-  if (options.tensorParallel > 1) {
+  if (options.tensorParallel > 1 || !options.widths.empty()) {
     PhazeTensorParallelPassOptions tp;
     tp.t = options.tensorParallel;
+    tp.widths = llvm::to_vector(options.widths);
     pm.addPass(createPhazeTensorParallelPass(tp));
   }
   if (options.training) {

@@ -17,6 +17,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <functional>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::phaze;
@@ -461,6 +462,55 @@ FailureOr<LayerChain> mlir::phaze::loadLayerChain(ModuleOp module,
     w.backward.push_back(it->second.backward);
     w.optimizer.push_back(it->second.optimizer);
   }
+  // The chain at other widths: every layer function's variant of that
+  // width (a variant at the chain's own width adds nothing).
+  std::map<int64_t, llvm::DenseMap<Operation *, func::FuncOp>> variants;
+  for (func::FuncOp fn : module.getOps<func::FuncOp>()) {
+    auto of = fn->getAttrOfType<FlatSymbolRefAttr>("phaze.width_of");
+    if (!of)
+      continue;
+    auto width = fn->getAttrOfType<IntegerAttr>("phaze.width");
+    auto layer = symbols.lookup<func::FuncOp>(of.getValue());
+    if (!width || width.getInt() < 1 || !layer)
+      return fn.emitError() << pass << ": @" << fn.getSymName()
+                            << " is a width variant without a positive "
+                               "phaze.width or of an unknown function";
+    if (width.getInt() != w.t)
+      variants[width.getInt()][layer] = fn;
+  }
+  for (auto &[t, of] : variants) {
+    ChainWidth cw;
+    cw.t = t;
+    llvm::DenseMap<Operation *, Loaded> loaded;
+    for (int k = 0; k < n; ++k) {
+      auto fn = symbols.lookup<func::FuncOp>(calls[k].getCallee());
+      auto it = of.find(fn);
+      if (it == of.end())
+        return calls[k].emitError()
+               << pass << ": @" << fn.getSymName()
+               << " has no variant of width " << t
+               << " (other layers have one; run phaze-tensor-parallel "
+               << "with widths= on the whole model)";
+      func::FuncOp variant = it->second;
+      auto [at, inserted] = loaded.try_emplace(variant);
+      if (inserted) {
+        int64_t ignored = 1;
+        FailureOr<PlanLayer> l =
+            loadLayer(symbols, variant, pass, ignored, at->second.backward,
+                      at->second.optimizer);
+        if (failed(l))
+          return failure();
+        at->second.layer = *l;
+      }
+      PlanLayer l = at->second.layer;
+      l.outputBytes = crossing[k];
+      cw.layers.push_back(l);
+      cw.forward.push_back(variant);
+      cw.backward.push_back(at->second.backward);
+      cw.optimizer.push_back(at->second.optimizer);
+    }
+    w.otherWidths.push_back(std::move(cw));
+  }
   // The core: the positions calling the most repeated layer function.
   {
     int64_t most = 0;
@@ -496,16 +546,28 @@ LogicalResult mlir::phaze::fillMakespans(LayerChain &chain, StringRef pass) {
                                "first";
     return m.getMakespanS().value();
   };
-  for (size_t k = 0; k < chain.layers.size(); ++k) {
-    FailureOr<double> fw = makespanOf(chain.forward[k]),
-                      bw = makespanOf(chain.backward[k]),
-                      opt = makespanOf(chain.optimizer[k]);
-    if (failed(fw) || failed(bw) || failed(opt))
+  auto fill = [&](std::vector<PlanLayer> &layers,
+                  ArrayRef<func::FuncOp> forward,
+                  ArrayRef<func::FuncOp> backward,
+                  ArrayRef<func::FuncOp> optimizer) -> LogicalResult {
+    for (size_t k = 0; k < layers.size(); ++k) {
+      FailureOr<double> fw = makespanOf(forward[k]),
+                        bw = makespanOf(backward[k]),
+                        opt = makespanOf(optimizer[k]);
+      if (failed(fw) || failed(bw) || failed(opt))
+        return failure();
+      layers[k].forwardS = *fw;
+      layers[k].backwardS = *bw;
+      layers[k].optimizerS = *opt;
+    }
+    return success();
+  };
+  if (failed(
+          fill(chain.layers, chain.forward, chain.backward, chain.optimizer)))
+    return failure();
+  for (ChainWidth &cw : chain.otherWidths)
+    if (failed(fill(cw.layers, cw.forward, cw.backward, cw.optimizer)))
       return failure();
-    chain.layers[k].forwardS = *fw;
-    chain.layers[k].backwardS = *bw;
-    chain.layers[k].optimizerS = *opt;
-  }
   return success();
 }
 
@@ -529,6 +591,11 @@ PlanProblem mlir::phaze::makePlanProblem(const LayerChain &w,
   // MFU is relative to the dense tensor peak (312 TFLOP/s on an A100).
   p.peakFlopsPerS = chip.getTensorPeakFlops();
   p.t = w.t;
+  for (const ChainWidth &cw : w.otherWidths) {
+    if (cw.t > p.devices)
+      continue; // no stage that wide fits in the devices
+    p.otherWidths.push_back({cw.t, cw.layers});
+  }
   int64_t mbs =
       o.microbatchSize > 0 ? o.microbatchSize : w.samplesPerMicrobatch;
   int64_t tokens =

@@ -61,7 +61,7 @@ PlanAttr planAttr(MLIRContext *ctx, const Plan &plan, int64_t mbs,
                   double solveS) {
   SmallVector<Attribute> stages;
   for (const PlanStage &s : plan.stages)
-    stages.push_back(StageAttr::get(ctx, s.first, s.last, plan.t, s.recompute,
+    stages.push_back(StageAttr::get(ctx, s.first, s.last, s.t, s.recompute,
                                     s.loadS, s.memoryBytes));
   return PlanAttr::get(
       ctx, "phaze", plan.t, plan.d, plan.p, mbs, plan.microbatchesPerPipeline,
@@ -96,10 +96,19 @@ PlanAttr referenceAttr(MLIRContext *ctx, const PhazePlan &plan, int64_t mbs,
 /// layer functions it holds.
 void printPlan(llvm::raw_ostream &os, StringRef title, PlanAttr plan,
                const LayerChain &w) {
-  os << llvm::formatv("{0}: t = {1}, d = {2}, p = {3} ({4} devices), {5} "
-                      "microbatches of {6} per pipeline\n",
-                      title, plan.getT(), plan.getD(), plan.getP(),
-                      plan.getT() * plan.getD() * plan.getP(),
+  // Devices per pipeline: the stages' widths summed (t · p when every stage
+  // is t wide).
+  int64_t perPipeline = 0;
+  bool mixed = false;
+  for (Attribute a : plan.getStages()) {
+    auto st = llvm::cast<StageAttr>(a);
+    perPipeline += st.getDevices();
+    mixed |= st.getDevices() != plan.getT();
+  }
+  os << llvm::formatv("{0}: t = {1}{2}, d = {3}, p = {4} ({5} devices), {6} "
+                      "microbatches of {7} per pipeline\n",
+                      title, plan.getT(), mixed ? " (widest stage)" : "",
+                      plan.getD(), plan.getP(), perPipeline * plan.getD(),
                       plan.getMicrobatches(), plan.getMicrobatchSize());
   os << llvm::formatv("  time per iteration   {0:f4} s (pipeline {1:f4}, "
                       "all-reduce {2:f4}, optimizer {3:f4})\n",
@@ -115,7 +124,7 @@ void printPlan(llvm::raw_ostream &os, StringRef title, PlanAttr plan,
   if (plan.getMfu().value() > 0)
     os << llvm::formatv("  MFU                  {0:f1} %\n",
                         100 * plan.getMfu().value());
-  os << "  stage  layers                                   load (s)  "
+  os << "  stage  layers                                   t  load (s)  "
         "memory (GB)  recompute\n";
   for (auto [k, a] : llvm::enumerate(plan.getStages())) {
     auto st = llvm::cast<StageAttr>(a);
@@ -134,8 +143,8 @@ void printPlan(llvm::raw_ostream &os, StringRef title, PlanAttr plan,
         layers += " x" + std::to_string(j - i + 1);
       i = j + 1;
     }
-    os << llvm::formatv("  {0,5}  {1,-40} {2,9:f5}  {3,11:f2}  {4}\n", k,
-                        layers, st.getLoadS().value(),
+    os << llvm::formatv("  {0,5}  {1,-40} {2,2} {3,9:f5}  {4,11:f2}  {5}\n", k,
+                        layers, st.getDevices(), st.getLoadS().value(),
                         st.getMemoryBytes().value() / 1e9,
                         st.getRecompute() ? "yes" : "no");
   }
@@ -216,17 +225,27 @@ void PhazePartitionPass::runOnOperation() {
     return fail(error);
 
   if (semantics == "phaze-reference") {
+    // One layer graph per width, as PHAZE's format has them; its DP picks
+    // one t for the whole model.
     PhazeProblem q;
-    PhazeGraph g;
-    g.t = p.t;
-    for (auto [k, l] : llvm::enumerate(p.layers)) {
-      g.layers.push_back({static_cast<int64_t>(k), l.parameterBytes,
-                          l.stashBytes, l.forwardS, l.backwardS, p.t > 1});
-      if (k + 1 < p.layers.size())
-        g.edges.push_back(
-            {static_cast<int>(k), static_cast<int>(k + 1), l.outputBytes});
-    }
-    q.graphs.push_back(g);
+    auto addGraph = [&](int64_t t, const std::vector<PlanLayer> &layers) {
+      PhazeGraph g;
+      g.t = t;
+      for (auto [k, l] : llvm::enumerate(layers)) {
+        g.layers.push_back({static_cast<int64_t>(k), l.parameterBytes,
+                            l.stashBytes, l.forwardS, l.backwardS, t > 1});
+        if (k + 1 < layers.size())
+          g.edges.push_back({static_cast<int>(k), static_cast<int>(k + 1),
+                             p.layers[k].outputBytes});
+      }
+      q.graphs.push_back(std::move(g));
+    };
+    addGraph(p.t, p.layers);
+    for (const PlanWidth &ow : p.otherWidths)
+      addGraph(ow.t, ow.layers);
+    llvm::sort(q.graphs, [](const PhazeGraph &a, const PhazeGraph &b) {
+      return a.t < b.t;
+    });
     q.maxMemoryBytes = p.memoryBytes;
     q.maxDevices = p.devices;
     q.bandwidthBytesPerS = p.interNode.bandwidthBytesPerS;

@@ -567,28 +567,76 @@ struct PhazeTensorParallelPass
                          << t;
       return signalPassFailure();
     }
-    if (t == 1)
+    SmallVector<int64_t> others;
+    for (int64_t w : widths) {
+      if (w < 1) {
+        module.emitError()
+            << "phaze-tensor-parallel: widths must be positive, got " << w;
+        return signalPassFailure();
+      }
+      if (w != t && !llvm::is_contained(others, w))
+        others.push_back(w);
+    }
+    if (t == 1 && others.empty())
       return markAllAnalysesPreserved();
     SmallVector<func::FuncOp> layers, all;
     for (func::FuncOp fn : module.getOps<func::FuncOp>()) {
       if (fn.isExternal() || fn->hasAttr(TrainingAttr::getAttrName()))
         continue;
+      if (fn->hasAttr("phaze.width_of")) {
+        fn.emitError() << "phaze-tensor-parallel: @" << fn.getSymName()
+                       << " is already a width variant; run the pass once";
+        return signalPassFailure();
+      }
       all.push_back(fn);
       if (fn->hasAttr(LayerAttr::getAttrName()))
         layers.push_back(fn);
     }
+    if (!others.empty() && layers.empty()) {
+      module.emitError() << "phaze-tensor-parallel: widths need layer "
+                            "functions; run phaze-outline-layers first";
+      return signalPassFailure();
+    }
+    auto i64 = [&](int64_t v) {
+      return IntegerAttr::get(IntegerType::get(&getContext(), 64), v);
+    };
+    // The variants, cloned before the layers are rewritten at width t.
+    SymbolTable symbols(module);
+    SmallVector<std::pair<func::FuncOp, int64_t>> variants;
+    for (func::FuncOp fn : layers) {
+      Operation *after = fn;
+      for (int64_t w : others) {
+        func::FuncOp clone = fn.clone();
+        clone.setSymName((fn.getSymName() + "_t" + Twine(w)).str());
+        clone->setAttr("phaze.width_of",
+                       FlatSymbolRefAttr::get(fn.getSymNameAttr()));
+        clone->setAttr("phaze.width", i64(w));
+        symbols.insert(clone, std::next(after->getIterator()));
+        after = clone;
+        variants.push_back({clone, w});
+      }
+    }
     bool partitionedAny = false;
-    for (func::FuncOp fn : layers.empty() ? all : layers) {
-      Partitioner p(fn, t);
+    auto partition = [&](func::FuncOp fn, int64_t width) -> LogicalResult {
+      if (width == 1)
+        return success();
+      Partitioner p(fn, width);
       p.analyze();
       if (p.empty())
-        continue;
+        return success();
       if (failed(p.rewrite()))
-        return signalPassFailure();
-      fn->setAttr("phaze.tensor_parallel",
-                  IntegerAttr::get(IntegerType::get(&getContext(), 64), t));
+        return failure();
+      fn->setAttr("phaze.tensor_parallel", i64(width));
       partitionedAny = true;
-    }
+      return success();
+    };
+    if (t > 1)
+      for (func::FuncOp fn : layers.empty() ? all : layers)
+        if (failed(partition(fn, t)))
+          return signalPassFailure();
+    for (auto [fn, w] : variants)
+      if (failed(partition(fn, w)))
+        return signalPassFailure();
     if (!partitionedAny)
       module.emitWarning() << "phaze-tensor-parallel: no column-parallel / "
                               "row-parallel contraction pair found; the "

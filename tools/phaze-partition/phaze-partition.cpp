@@ -394,12 +394,29 @@ static int runPlans() {
   for (size_t k = 0; k < plans.size(); ++k) {
     const Plan &x = plans[k];
     feasible += x.feasible;
-    if (x.feasible)
+    if (x.feasible) {
       llvm::outs() << llvm::formatv(
-          "{0}: time per iteration {1:e6} s, t = {2}, d = {3}, p = {4}\n",
+          "{0}: time per iteration {1:e6} s, t = {2}, d = {3}, p = {4}",
           inputs[k], x.timePerBatchS, x.t, x.d, x.p);
-    else
+      // Stages of several widths: their widths in runs, input side first.
+      if (!problems[k].otherWidths.empty()) {
+        llvm::outs() << ", stage widths";
+        for (size_t i = 0; i < x.stages.size();) {
+          size_t j = i;
+          while (j + 1 < x.stages.size() && x.stages[j + 1].t == x.stages[i].t)
+            ++j;
+          llvm::outs() << (i ? ", " : " ") << x.stages[i].t;
+          if (j > i)
+            llvm::outs() << " x" << (j - i + 1);
+          i = j + 1;
+        }
+        llvm::outs() << " (" << x.devicesPerPipeline << " devices per "
+                     << "pipeline)";
+      }
+      llvm::outs() << "\n";
+    } else {
       llvm::outs() << inputs[k] << ": infeasible: " << x.message << "\n";
+    }
   }
   llvm::outs() << llvm::formatv(
       "{0} problems, {1} feasible; solve time for all: median {2:f2} ms "

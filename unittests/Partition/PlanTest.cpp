@@ -147,8 +147,9 @@ TEST(Plan, EqualsBruteForceOnRandomChains) {
     quiet.explainInfeasible = false;
     Plan verdict = solvePlan(quiet);
     EXPECT_EQ(verdict.feasible, plan.feasible) << "trial " << trial;
-    if (verdict.feasible && plan.feasible)
+    if (verdict.feasible && plan.feasible) {
       EXPECT_EQ(verdict.timePerBatchS, plan.timePerBatchS) << "trial " << trial;
+    }
     if (expected == kInf) {
       EXPECT_FALSE(plan.feasible) << "trial " << trial;
       // The smallest memory reported does admit a placement.
@@ -290,6 +291,276 @@ TEST(Plan, InfeasibleSaysHowMuchMemory) {
   plan = solvePlan(p);
   EXPECT_FALSE(plan.feasible);
   EXPECT_EQ(plan.memoryNeededBytes, 0.0);
+}
+
+//===----------------------------------------------------------------------===//
+// Stages of several widths
+//===----------------------------------------------------------------------===//
+
+/// The layers at width t (p.t: p.layers; otherwise from otherWidths).
+const std::vector<PlanLayer> &layersAt(const PlanProblem &p, int64_t t) {
+  if (t == p.t)
+    return p.layers;
+  for (const PlanWidth &w : p.otherWidths)
+    if (w.t == t)
+      return w.layers;
+  ADD_FAILURE() << "no width " << t;
+  return p.layers;
+}
+
+/// Time per batch of stages cut at `firsts` with widths `ts`, recomputation
+/// `rec` and d pipelines, or kInf. The model of Plan.h, transcribed: a
+/// pipeline spans the sum of its stages' widths; boundary bytes are
+/// p.layers'.
+double scoreMixed(const PlanProblem &p, const std::vector<int> &firsts,
+                  const std::vector<int64_t> &ts, int64_t d,
+                  const std::vector<bool> &rec) {
+  int n = p.layers.size();
+  int64_t s = firsts.size();
+  int64_t u = 0;
+  for (int64_t t : ts)
+    u += t;
+  if (p.microbatches % d || u * d > p.devices)
+    return kInf;
+  int64_t m = p.microbatches / d;
+  auto inNode = [&](int64_t devices) {
+    return devices <= p.devicesPerNode && p.devicesPerNode % devices == 0;
+  };
+  const PlanLink &pp = inNode(u) ? p.intraNode : p.interNode;
+  const PlanLink &dl = inNode(u * d) ? p.intraNode : p.interNode;
+  double maxLoad = 0, maxAr = 0, maxOpt = 0;
+  for (int64_t k = 0; k < s; ++k) {
+    const std::vector<PlanLayer> &ls = layersAt(p, ts[k]);
+    int i = firsts[k], j = k + 1 < s ? firsts[k + 1] : n;
+    if (rec[k] && p.recompute == RecomputePolicy::Off)
+      return kInf;
+    if (!rec[k] && p.recompute == RecomputePolicy::Full)
+      return kInf;
+    double load = 0, stat = 0, act = 0, peak = 0, grad = 0, opt = 0;
+    for (int v = i; v < j; ++v) {
+      const PlanLayer &l = ls[v];
+      load += l.forwardS + l.backwardS + (rec[k] ? l.forwardS : 0);
+      stat += l.parameterBytes + l.gradientBytes + l.optimizerStateBytes;
+      act += rec[k] ? l.recomputeStashBytes : l.stashBytes;
+      peak = std::max(peak, l.stashBytes);
+      grad += l.gradientBytes;
+      opt += l.optimizerS;
+    }
+    if (i > 0)
+      load += p.layers[i - 1].outputBytes / pp.bandwidthBytesPerS + pp.latencyS;
+    if (j < n)
+      load += p.layers[j - 1].outputBytes / pp.bandwidthBytesPerS + pp.latencyS;
+    int64_t sigma = s - k;
+    int64_t inflight =
+        p.schedule == PipelineSchedule::GPipe ? m : std::min<int64_t>(sigma, m);
+    if (stat + inflight * act + (rec[k] ? peak : 0) > p.memoryBytes)
+      return kInf;
+    double ar = d > 1 && grad > 0
+                    ? 2.0 * (d - 1) / d * grad / dl.bandwidthBytesPerS +
+                          2.0 * (d - 1) * dl.latencyS
+                    : 0;
+    maxLoad = std::max(maxLoad, load);
+    maxAr = std::max(maxAr, ar);
+    maxOpt = std::max(maxOpt, opt);
+  }
+  return maxLoad * (m + s - 1) + maxAr + maxOpt;
+}
+
+double bruteForceMixed(const PlanProblem &p) {
+  int n = p.layers.size();
+  std::vector<int64_t> widths{p.t};
+  for (const PlanWidth &w : p.otherWidths)
+    widths.push_back(w.t);
+  int nw = widths.size();
+  double best = kInf;
+  for (unsigned mask = 0; mask < (1u << (n - 1)); ++mask) {
+    std::vector<int> firsts{0};
+    for (int v = 1; v < n; ++v)
+      if ((mask >> (v - 1)) & 1)
+        firsts.push_back(v);
+    int s = firsts.size();
+    int combos = 1;
+    for (int k = 0; k < s; ++k)
+      combos *= nw;
+    for (int c = 0; c < combos; ++c) {
+      std::vector<int64_t> ts;
+      for (int k = 0, x = c; k < s; ++k, x /= nw)
+        ts.push_back(widths[x % nw]);
+      for (int64_t d = 1; d <= p.devices; ++d)
+        for (unsigned r = 0; r < (1u << s); ++r) {
+          std::vector<bool> rec;
+          for (int k = 0; k < s; ++k)
+            rec.push_back((r >> k) & 1);
+          best = std::min(best, scoreMixed(p, firsts, ts, d, rec));
+        }
+    }
+  }
+  return best;
+}
+
+/// A random chain at widths 1, 2 and maybe 4: a wider layer is faster but
+/// not perfectly (a random efficiency), holds a share of the weights, and
+/// keeps its replicated activations.
+PlanProblem randomMixedProblem(std::mt19937 &rng, int n) {
+  std::uniform_real_distribution<double> u(0, 1);
+  PlanProblem p = randomProblem(rng, n);
+  p.t = 1;
+  p.devices = 2 + rng() % 7;
+  p.devicesPerNode = std::vector<int64_t>{1, 2, 4}[rng() % 3];
+  // Now and then a slower intra-node link (u is then compared exactly).
+  if (u(rng) < 0.4)
+    p.intraNode = {0.25, 0.5};
+  std::vector<int64_t> widths{2};
+  if (p.devices >= 4 && u(rng) < 0.5)
+    widths.push_back(4);
+  for (int64_t t : widths) {
+    PlanWidth w;
+    w.t = t;
+    for (const PlanLayer &l : p.layers) {
+      PlanLayer x = l;
+      double eff = 0.5 + 0.5 * u(rng);
+      x.forwardS = l.forwardS / (t * eff);
+      x.backwardS = l.backwardS / (t * eff);
+      x.optimizerS = l.optimizerS / t;
+      x.parameterBytes = l.parameterBytes / t;
+      x.gradientBytes = l.gradientBytes / t;
+      x.optimizerStateBytes = l.optimizerStateBytes / t;
+      x.stashBytes = l.stashBytes * (0.5 + 0.5 * u(rng));
+      w.layers.push_back(x);
+    }
+    p.otherWidths.push_back(w);
+  }
+  return p;
+}
+
+TEST(Plan, MixedWidthsEqualBruteForce) {
+  std::mt19937 rng(2021);
+  int feasible = 0, infeasible = 0, mixed = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    PlanProblem p = randomMixedProblem(rng, 1 + trial % 5);
+    std::string error;
+    ASSERT_TRUE(p.check(error)) << error;
+    double expected = bruteForceMixed(p);
+    Plan plan = solvePlan(p);
+    PlanProblem quiet = p;
+    quiet.explainInfeasible = false;
+    Plan verdict = solvePlan(quiet);
+    EXPECT_EQ(verdict.feasible, plan.feasible) << "trial " << trial;
+    if (expected == kInf) {
+      EXPECT_FALSE(plan.feasible) << "trial " << trial;
+      ASSERT_GT(plan.memoryNeededBytes, 0) << "trial " << trial;
+      PlanProblem q = p;
+      q.memoryBytes = plan.memoryNeededBytes;
+      EXPECT_TRUE(solvePlan(q).feasible) << "trial " << trial;
+      q.memoryBytes = plan.memoryNeededBytes * (1 - 1e-5);
+      EXPECT_FALSE(solvePlan(q).feasible) << "trial " << trial;
+      ++infeasible;
+      continue;
+    }
+    ++feasible;
+    ASSERT_TRUE(plan.feasible) << "trial " << trial << ": " << plan.message;
+    EXPECT_NEAR(plan.timePerBatchS, expected, 1e-9 * expected)
+        << "trial " << trial;
+    std::vector<int> firsts;
+    std::vector<int64_t> ts;
+    std::vector<bool> rec;
+    int64_t u = 0;
+    for (const PlanStage &s : plan.stages) {
+      firsts.push_back(s.first);
+      ts.push_back(s.t);
+      rec.push_back(s.recompute);
+      u += s.t;
+      mixed += s.t != plan.stages[0].t;
+    }
+    EXPECT_EQ(plan.devicesPerPipeline, u);
+    EXPECT_LE(u * plan.d, p.devices);
+    EXPECT_NEAR(scoreMixed(p, firsts, ts, plan.d, rec), plan.timePerBatchS,
+                1e-9 * expected);
+    Plan again = evaluateStages(p, firsts, plan.d, rec, ts);
+    ASSERT_TRUE(again.feasible) << again.message;
+    EXPECT_NEAR(again.timePerBatchS, plan.timePerBatchS, 1e-9 * expected);
+  }
+  EXPECT_GT(feasible, 150);
+  EXPECT_GT(infeasible, 10);
+  EXPECT_GT(mixed, 5); // some optima do mix widths
+}
+
+/// By hand: an embedding (2 s forward, 2 s backward, no faster at t = 2)
+/// and a layer of 8 s per microbatch at t = 1 or 4.5 s at t = 2; 3 devices,
+/// fast links. The expected values are worked out case by case below.
+TEST(Plan, MixedWidthsByHand) {
+  PlanProblem p;
+  p.devices = 3;
+  p.devicesPerNode = 4;
+  p.intraNode = p.interNode = {1e30, 0};
+  p.microbatches = 1;
+  p.memoryBytes = 1e9;
+  p.recompute = RecomputePolicy::Off;
+  p.layers.push_back({"embed", 2, 2, 0, 0, 0, 0, 0, 0, 0, 0});
+  p.layers.push_back({"layer", 4, 4, 0, 0, 0, 0, 0, 0, 0, 0});
+  PlanWidth two;
+  two.t = 2;
+  two.layers = p.layers;
+  two.layers[1].forwardS = two.layers[1].backwardS = 2.25;
+  p.otherWidths.push_back(two);
+  Plan plan = solvePlan(p);
+  ASSERT_TRUE(plan.feasible) << plan.message;
+  // Candidates with one microbatch: one stage t1: 12; one stage t2: 4 +
+  // 4.5 = 8.5; [t1][t2]: max(4, 4.5) x 2 = 9; [t2][t2] needs 4 devices.
+  EXPECT_DOUBLE_EQ(plan.timePerBatchS, 8.5);
+  EXPECT_EQ(plan.p, 1);
+  EXPECT_EQ(plan.stages[0].t, 2);
+  // Two microbatches: one stage t1 over d = 2 (1 microbatch each): 12; one
+  // stage t2, d = 1: 8.5 x 2 = 17; [t1][t2]: 4.5 x 3 = 13.5.
+  p.microbatches = 2;
+  plan = solvePlan(p);
+  ASSERT_TRUE(plan.feasible) << plan.message;
+  EXPECT_DOUBLE_EQ(plan.timePerBatchS, 12.0);
+  EXPECT_EQ(plan.d, 2);
+  // Make the t = 1 layer slower (20 s): one stage t1, d = 2: 24; [t1][t2]:
+  // 13.5; the mix wins, 3 devices per pipeline.
+  p.layers[1].forwardS = p.layers[1].backwardS = 10;
+  plan = solvePlan(p);
+  ASSERT_TRUE(plan.feasible) << plan.message;
+  EXPECT_DOUBLE_EQ(plan.timePerBatchS, 13.5);
+  ASSERT_EQ(plan.p, 2);
+  EXPECT_EQ(plan.stages[0].t, 1);
+  EXPECT_EQ(plan.stages[1].t, 2);
+  EXPECT_EQ(plan.devicesPerPipeline, 3);
+  EXPECT_EQ(plan.t, 2);
+}
+
+TEST(Plan, CheckRejectsBadWidths) {
+  PlanProblem p;
+  p.devices = 4;
+  p.intraNode = p.interNode = {1, 0};
+  p.memoryBytes = 1;
+  p.layers.push_back({"a", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+  PlanWidth w;
+  w.t = 2;
+  std::string error;
+  p.otherWidths = {w};
+  EXPECT_FALSE(p.check(error));
+  EXPECT_NE(error.find("width t = 2: has 0 layers, the chain 1"),
+            std::string::npos)
+      << error;
+  w.layers = p.layers;
+  p.otherWidths = {w, w};
+  EXPECT_FALSE(p.check(error));
+  EXPECT_NE(error.find("given twice"), std::string::npos) << error;
+  w.t = 8;
+  p.otherWidths = {w};
+  EXPECT_FALSE(p.check(error));
+  EXPECT_NE(error.find("must be in [1, devices = 4]"), std::string::npos)
+      << error;
+  w.t = 2;
+  p.otherWidths = {w};
+  EXPECT_TRUE(p.check(error)) << error;
+  Plan bad = evaluateStages(p, {0}, 1, {}, {3});
+  EXPECT_FALSE(bad.feasible);
+  EXPECT_NE(bad.message.find("width t = 3 is not one of the problem's"),
+            std::string::npos)
+      << bad.message;
 }
 
 } // namespace

@@ -23,7 +23,10 @@
 //    flight (1F1B: the stage at position σ from the end holds min(σ, m);
 //    GPipe: m);
 //  - recomputation per stage (off, full, or chosen per stage: the faster
-//    option that fits).
+//    option that fits);
+//  - the tensor-parallel width per stage, when the layers are given at
+//    several widths (`otherWidths`): a pipeline then spans the sum of its
+//    stages' widths.
 //
 // Time per batch = max stage load · (m + p − 1) + max stage gradient
 // all-reduce + max stage optimizer step, where a stage's load is its
@@ -62,6 +65,15 @@ struct PlanLayer {
   double forwardFlops = 0;        ///< model FLOPs per microbatch (MFU)
 };
 
+/// The chain at another tensor-parallel width: one entry per layer of
+/// PlanProblem::layers, figures per device at width t. Boundary traffic is
+/// the problem's `layers[k].outputBytes` at every width (a layer's output is
+/// replicated over its t devices).
+struct PlanWidth {
+  int64_t t = 1;
+  std::vector<PlanLayer> layers;
+};
+
 /// A link: bandwidth per device and per-message latency.
 struct PlanLink {
   double bandwidthBytesPerS = 0;
@@ -85,6 +97,9 @@ struct PlanProblem {
   double memoryBytes = 0;   ///< HBM per device
   double peakFlopsPerS = 0; ///< per device (MFU); 0: not reported
   int64_t t = 1;            ///< tensor-parallel width of the layers
+  /// The layers at other widths a stage may use instead of t (empty: every
+  /// stage is t wide). With them the DP also chooses each stage's width.
+  std::vector<PlanWidth> otherWidths;
   int64_t microbatches = 1; ///< per batch (M = global batch / mbs)
   int64_t samplesPerMicrobatch = 1;
   int64_t tokensPerSample = 1;
@@ -103,6 +118,7 @@ struct PlanProblem {
 /// One stage: layers [first, last].
 struct PlanStage {
   int first = 0, last = 0;
+  int64_t t = 1; ///< tensor-parallel width (devices per replica)
   bool recompute = false;
   double loadS = 0;       ///< per microbatch
   double memoryBytes = 0; ///< per device, at its position
@@ -113,7 +129,9 @@ struct PlanStage {
 /// A placement and its figures.
 struct Plan {
   bool feasible = false;
-  int64_t t = 1, d = 1, p = 0;
+  int64_t t = 1; ///< the widest stage's width (all equal without otherWidths)
+  int64_t d = 1, p = 0;
+  int64_t devicesPerPipeline = 0; ///< the stages' widths summed
   int64_t microbatchesPerPipeline = 0;
   std::vector<PlanStage> stages; ///< input side first
   double maxStageLoadS = 0;
@@ -132,10 +150,13 @@ struct Plan {
 };
 
 /// Scores the stages cut at `firsts` (first layer of each stage, ascending,
-/// starting at 0) with d pipelines and per-stage recomputation `recompute`
-/// (empty: by the problem's policy). Infeasible plans say why.
+/// starting at 0) with d pipelines, per-stage recomputation `recompute`
+/// (empty: by the problem's policy) and per-stage widths `widths` (values
+/// of t among the problem's; empty: every stage at p.t). Infeasible plans
+/// say why.
 Plan evaluateStages(const PlanProblem &p, const std::vector<int> &firsts,
-                    int64_t d, const std::vector<bool> &recompute = {});
+                    int64_t d, const std::vector<bool> &recompute = {},
+                    const std::vector<int64_t> &widths = {});
 
 /// The Megatron-style split over d pipelines: the repeated core layers
 /// [coreFirst, coreLast] in blocks of ceil(L/p), L = coreLast − coreFirst
@@ -146,7 +167,8 @@ Plan evaluateFixed(const PlanProblem &p, int64_t stages, int64_t d,
                    int coreFirst = 0, int coreLast = -1);
 
 /// The best plan over every cut, every d dividing the microbatches with
-/// p·t·d <= devices, and every recomputation choice the policy allows.
+/// d times the pipeline's devices <= devices, every recomputation choice the
+/// policy allows and, with otherWidths, every width per stage.
 Plan solvePlan(const PlanProblem &p);
 
 } // namespace partition

@@ -38,6 +38,10 @@ struct WorkloadPipelineOptions
   Option<int64_t> tensorParallel{
       *this, "t", llvm::cl::desc("Tensor-parallel width (1: none)"),
       llvm::cl::init(1)};
+  ListOption<int64_t> widths{
+      *this, "widths",
+      llvm::cl::desc("Also emit every layer at these tensor-parallel widths "
+                     "(variants for a per-stage choice in phaze-partition)")};
   Option<bool> training{*this, "training",
                         llvm::cl::desc("Derive backward and optimizer work"),
                         llvm::cl::init(true)};

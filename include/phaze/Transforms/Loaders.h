@@ -88,6 +88,16 @@ sched::Problem makeScheduleProblem(ArrayRef<std::string> names,
 // Placement
 //===----------------------------------------------------------------------===//
 
+/// The chain at another tensor-parallel width, from the width variants of
+/// its layer functions (phaze-tensor-parallel{widths=...}): per chain
+/// position the variant's figures (makespans from fillMakespans) and
+/// functions.
+struct ChainWidth {
+  int64_t t = 1;
+  std::vector<partition::PlanLayer> layers;
+  std::vector<func::FuncOp> forward, backward, optimizer;
+};
+
 /// The chain of layer calls of a module's entry function, as the placement
 /// DP sees it. Makespans are not filled (layers[k].forwardS etc. are 0);
 /// they come from `forward/backward/optimizer[k]`'s #phaze.makespan
@@ -102,14 +112,17 @@ struct LayerChain {
   int64_t samplesPerMicrobatch = 1, tokensPerSample = 1;
   /// The chain positions of the most repeated layer function's calls.
   int coreFirst = 0, coreLast = -1;
+  /// The chain at the other widths its layers have variants for, by width.
+  std::vector<ChainWidth> otherWidths;
 };
 
 /// Loads the chain of `module` (errors located on the offending op, prefixed
 /// by `pass`).
 FailureOr<LayerChain> loadLayerChain(ModuleOp module, StringRef pass);
 
-/// Sets each layer's forward, backward and optimizer time from the
-/// #phaze.makespan of its functions (an error when one is missing).
+/// Sets each layer's forward, backward and optimizer time, at every width,
+/// from the #phaze.makespan of its functions (an error when one is
+/// missing).
 LogicalResult fillMakespans(LayerChain &chain, StringRef pass);
 
 /// Placement options shared by the pass and the search driver.

@@ -164,11 +164,23 @@ def PhazeTensorParallelPass : Pass<"phaze-tensor-parallel", "mlir::ModuleOp"> {
     A `t` that does not divide a split dimension (the hidden size, the
     heads, the FFN size) is rejected with an error at the op whose result
     cannot be split. Run it before `phaze-training-graph`.
+
+    `widths=1,2,4` also emits every layer function at each of those widths
+    (other than `t`) as a variant `@<layer>_t<w>`, partitioned over w
+    devices (`phaze.tensor_parallel = w` when it splits) and marked
+    `phaze.width_of = @<layer>` and `phaze.width = w`. The chain still calls the layers at width
+    `t`; the variants are alternatives (`phaze-analyze-ops` counts them zero
+    times) that `phaze-training-graph`, `phaze-estimate` and `phaze-schedule`
+    process like any layer, and from which `phaze-partition` chooses a
+    tensor-parallel width per pipeline stage.
   }];
   let dependentDialects = ["::mlir::phaze::PhazeDialect"];
   let options = [
     Option<"t", "t", "int64_t", /*default=*/"1",
-           "Tensor-parallel width (devices per layer)">
+           "Tensor-parallel width (devices per layer)">,
+    ListOption<"widths", "widths", "int64_t",
+               "Also emit each layer at these widths, as variants for a "
+               "per-stage choice of width in phaze-partition">
   ];
 }
 
