@@ -415,6 +415,9 @@ static json::Array planLayersToJson(const std::vector<PlanLayer> &ls) {
 
 llvm::json::Value
 mlir::phaze::partition::planProblemToJson(const PlanProblem &p) {
+  json::Array edges;
+  for (const PlanEdge &e : p.edges)
+    edges.push_back(json::Array{e.from, e.to});
   json::Array others;
   for (const PlanWidth &w : p.otherWidths)
     others.push_back(
@@ -439,7 +442,8 @@ mlir::phaze::partition::planProblemToJson(const PlanProblem &p) {
        p.schedule == PipelineSchedule::GPipe ? "gpipe" : "1f1b"},
       {"recompute", recompute},
       {"layers", planLayersToJson(p.layers)},
-      {"other_widths", std::move(others)}};
+      {"other_widths", std::move(others)},
+      {"edges", std::move(edges)}};
 }
 
 bool mlir::phaze::partition::parsePlanJson(llvm::StringRef text,
@@ -526,6 +530,28 @@ bool mlir::phaze::partition::parsePlanJson(llvm::StringRef text,
   };
   if (!mapLayers(*obj, path, p.layers))
     return fail();
+  // Optional: the layer DAG as [from, to] pairs (empty: the chain).
+  if (const json::Value *v = obj->get("edges")) {
+    json::Path ep = path.field("edges");
+    const json::Array *edges = v->getAsArray();
+    if (!edges) {
+      ep.report("expected an array of [from, to] pairs");
+      return fail();
+    }
+    for (size_t k = 0; k < edges->size(); ++k) {
+      const json::Array *pair = (*edges)[k].getAsArray();
+      std::optional<int64_t> from, to;
+      if (pair && pair->size() == 2) {
+        from = (*pair)[0].getAsInteger();
+        to = (*pair)[1].getAsInteger();
+      }
+      if (!from || !to) {
+        ep.index(k).report("expected a [from, to] pair of layer indices");
+        return fail();
+      }
+      p.edges.push_back({static_cast<int>(*from), static_cast<int>(*to)});
+    }
+  }
   // Optional: the chain at other tensor-parallel widths.
   if (const json::Value *v = obj->get("other_widths")) {
     json::Path wp = path.field("other_widths");

@@ -18,6 +18,7 @@
 
 #include "phaze/Partition/Plan.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 
 using namespace mlir::phaze::partition;
@@ -332,6 +334,155 @@ struct Widths {
   }
 };
 
+/// A set of layers, one bit each.
+using Bits = llvm::SmallVector<uint64_t, 2>;
+
+bool hasBit(const Bits &s, int v) { return (s[v / 64] >> (v % 64)) & 1; }
+void setBit(Bits &s, int v) { s[v / 64] |= uint64_t(1) << (v % 64); }
+
+/// The most upsets a layer graph may have.
+constexpr size_t kMaxUpsets = 20000;
+
+/// The layer graph (the problem's edges, or the chain k → k + 1) and its
+/// upsets, smallest first (the empty set first, every layer last).
+struct LayerGraph {
+  int n = 0, words = 0;
+  std::vector<std::vector<int>> preds, succs;
+  std::vector<Bits> upsets;
+  std::vector<int> sizes;
+  /// One upset per size, each in the next (a chain): a stage U_a \ U_b
+  /// then grows as b falls, which the DP's early stops rely on.
+  bool nested = true;
+
+  /// The edges alone (no upsets).
+  void link(const PlanProblem &p) {
+    n = p.layers.size();
+    words = (n + 63) / 64;
+    preds.assign(n, {});
+    succs.assign(n, {});
+    std::set<std::pair<int, int>> edges;
+    if (p.edges.empty())
+      for (int k = 0; k + 1 < n; ++k)
+        edges.insert({k, k + 1});
+    for (const PlanEdge &e : p.edges)
+      edges.insert({e.from, e.to});
+    for (auto [a, b] : edges) {
+      succs[a].push_back(b);
+      preds[b].push_back(a);
+    }
+  }
+
+  /// Builds the graph and its upsets; false when it has more than
+  /// kMaxUpsets upsets.
+  bool build(const PlanProblem &p) {
+    link(p);
+    std::set<Bits> seen;
+    std::vector<Bits> level{Bits(words, 0)};
+    upsets = level;
+    sizes = {0};
+    for (int size = 1; size <= n; ++size) {
+      std::vector<Bits> next;
+      for (const Bits &u : level)
+        for (int v = 0; v < n; ++v) {
+          if (hasBit(u, v) ||
+              llvm::any_of(succs[v], [&](int x) { return !hasBit(u, x); }))
+            continue;
+          Bits x = u;
+          setBit(x, v);
+          if (seen.insert(x).second)
+            next.push_back(std::move(x));
+        }
+      nested &= next.size() == 1;
+      if (upsets.size() + next.size() > kMaxUpsets)
+        return false;
+      for (Bits &x : next) {
+        upsets.push_back(x);
+        sizes.push_back(size);
+      }
+      level = std::move(next);
+    }
+    return true;
+  }
+
+  static bool subset(const Bits &a, const Bits &b) {
+    for (size_t k = 0; k < a.size(); ++k)
+      if (a[k] & ~b[k])
+        return false;
+    return true;
+  }
+};
+
+/// What a stage S = U_a \ U_b costs at every width: boundary traffic (the
+/// outputs of the layers before it that it reads; the gradients of its
+/// layers that later stages read) and its largest single-layer stash.
+struct StageShape {
+  int b = 0;
+  bool receives = false, sends = false;
+  double inBytes = 0, outBytes = 0;
+  /// Per width: the stage's layers' figures summed in layer order (equal
+  /// stages of equal layers sum to equal values, so the DP's Pareto sets
+  /// see their ties), and the largest single-layer stash.
+  struct Figures {
+    double fw = 0, bw = 0, opt = 0, stat = 0, grad = 0, stash = 0, rstash = 0,
+           peak = 0;
+  };
+  llvm::SmallVector<Figures, 4> at;
+};
+
+/// The shape of stage `stage` whose later stages hold `later` (earlier ones
+/// the rest).
+StageShape shapeOf(const PlanProblem &p, const Widths &w, const LayerGraph &g,
+                   const Bits &stage, const Bits &later) {
+  StageShape sh;
+  sh.at.assign(w.ts.size(), {});
+  llvm::SmallVector<int, 8> counted;
+  for (int v = 0; v < g.n; ++v) {
+    if (!hasBit(stage, v))
+      continue;
+    for (size_t wi = 0; wi < w.ts.size(); ++wi) {
+      const PlanLayer &l = w.chains[wi].ls[v];
+      StageShape::Figures &x = sh.at[wi];
+      x.fw += l.forwardS;
+      x.bw += l.backwardS;
+      x.opt += l.optimizerS;
+      x.stat += l.parameterBytes + l.gradientBytes + l.optimizerStateBytes;
+      x.grad += l.gradientBytes;
+      x.stash += l.stashBytes;
+      x.rstash += l.recomputeStashBytes;
+      x.peak = std::max(x.peak, l.stashBytes);
+    }
+    for (int x : g.preds[v])
+      if (!hasBit(stage, x) && !hasBit(later, x) &&
+          !llvm::is_contained(counted, x)) {
+        counted.push_back(x);
+        sh.receives = true;
+        sh.inBytes += p.layers[x].outputBytes;
+      }
+    if (llvm::any_of(g.succs[v], [&](int x) { return hasBit(later, x); })) {
+      sh.sends = true;
+      sh.outBytes += p.layers[v].outputBytes;
+    }
+  }
+  return sh;
+}
+
+/// Load per microbatch of a stage at width wi, pipeline link pp.
+double stageLoad(const StageShape &sh, size_t wi, bool r, const PlanLink &pp) {
+  const StageShape::Figures &x = sh.at[wi];
+  double load = x.fw + x.bw + (r ? x.fw : 0);
+  if (sh.receives)
+    load += sh.inBytes / pp.bandwidthBytesPerS + pp.latencyS;
+  if (sh.sends)
+    load += sh.outBytes / pp.bandwidthBytesPerS + pp.latencyS;
+  return load;
+}
+
+/// Memory per device of a stage at width wi holding `inflight` microbatches.
+double stageMemory(const StageShape &sh, size_t wi, bool r, double inflight) {
+  const StageShape::Figures &x = sh.at[wi];
+  return x.stat + inflight * (r ? x.rstash : x.stash) + (r ? x.peak : 0);
+}
+
 /// Fills the derived figures of `plan` (stages with first/last/t/recompute).
 Plan finish(const PlanProblem &p, const Widths &w, Plan plan) {
   int64_t m = plan.microbatchesPerPipeline;
@@ -347,15 +498,43 @@ Plan finish(const PlanProblem &p, const Widths &w, Plan plan) {
       pipelineInNode(p, pipeDevices) ? p.intraNode : p.interNode;
   const PlanLink &dp =
       pipelineInNode(p, pipeDevices * plan.d) ? p.intraNode : p.interNode;
-  for (size_t k = 0; k < plan.stages.size(); ++k) {
+  // With a layer DAG, a stage's figures are summed over its set, its
+  // traffic from the sets before and after it.
+  LayerGraph g;
+  Bits later;
+  if (!p.edges.empty()) {
+    g.link(p);
+    later.assign(g.words, 0);
+  }
+  for (int64_t k = plan.stages.size() - 1; k >= 0; --k) {
     PlanStage &s = plan.stages[k];
-    const Chain &c = w.chains[w.indexOf(s.t)];
-    int64_t sigma = plan.p - k;
-    s.loadS = c.load(s.first, s.last + 1, s.recompute, pp);
-    s.memoryBytes =
-        c.memory(s.first, s.last + 1, s.recompute, inflightOf(p, sigma, m));
-    s.allReduceS = allReduce(plan.d, c.grad[s.last + 1] - c.grad[s.first], dp);
-    s.optimizerS = c.opt[s.last + 1] - c.opt[s.first];
+    int wi = w.indexOf(s.t);
+    const Chain &c = w.chains[wi];
+    double inflight = static_cast<double>(inflightOf(p, plan.p - k, m));
+    double grad;
+    if (p.edges.empty()) {
+      s.layers.clear();
+      for (int v = s.first; v <= s.last; ++v)
+        s.layers.push_back(v);
+      s.loadS = c.load(s.first, s.last + 1, s.recompute, pp);
+      s.memoryBytes = c.memory(s.first, s.last + 1, s.recompute, inflight,
+                               c.maxStash(s.first, s.last + 1));
+      grad = c.grad[s.last + 1] - c.grad[s.first];
+      s.optimizerS = c.opt[s.last + 1] - c.opt[s.first];
+    } else {
+      Bits stage(g.words, 0);
+      for (int v : s.layers)
+        setBit(stage, v);
+      StageShape sh = shapeOf(p, w, g, stage, later);
+      const StageShape::Figures &x = sh.at[wi];
+      s.loadS = stageLoad(sh, wi, s.recompute, pp);
+      s.memoryBytes = stageMemory(sh, wi, s.recompute, inflight);
+      grad = x.grad;
+      s.optimizerS = x.opt;
+      for (int k2 = 0; k2 < g.words; ++k2)
+        later[k2] |= stage[k2];
+    }
+    s.allReduceS = allReduce(plan.d, grad, dp);
     plan.maxStageLoadS = std::max(plan.maxStageLoadS, s.loadS);
     plan.allReduceS = std::max(plan.allReduceS, s.allReduceS);
     plan.optimizerS = std::max(plan.optimizerS, s.optimizerS);
@@ -434,6 +613,16 @@ bool PlanProblem::check(std::string &error) const {
   };
   if (!checkLayers(layers, ""))
     return false;
+  for (size_t k = 0; k < edges.size(); ++k)
+    if (edges[k].from < 0 || edges[k].to >= static_cast<int>(layers.size()) ||
+        edges[k].from >= edges[k].to) {
+      error = "edge " + std::to_string(k) + " (" +
+              std::to_string(edges[k].from) + " -> " +
+              std::to_string(edges[k].to) +
+              "): layers must be in range and numbered in a topological "
+              "order (from < to)";
+      return false;
+    }
   std::vector<int64_t> seen{t};
   for (const PlanWidth &w : otherWidths) {
     std::string where = "width t = " + std::to_string(w.t) + ": ";
@@ -461,14 +650,56 @@ bool PlanProblem::check(std::string &error) const {
 Plan mlir::phaze::partition::evaluateStages(
     const PlanProblem &p, const std::vector<int> &firsts, int64_t d,
     const std::vector<bool> &recompute, const std::vector<int64_t> &widths) {
-  Widths w(p);
   int n = p.layers.size();
   if (firsts.empty() || firsts[0] != 0)
     return infeasible("the first stage must start at layer 0");
   for (size_t k = 1; k < firsts.size(); ++k)
     if (firsts[k] <= firsts[k - 1] || firsts[k] >= n)
       return infeasible("stage starts must increase within the layers");
-  int64_t stages = firsts.size();
+  std::vector<std::vector<int>> stages;
+  for (size_t k = 0; k < firsts.size(); ++k) {
+    int end = k + 1 < firsts.size() ? firsts[k + 1] : n;
+    stages.emplace_back();
+    for (int v = firsts[k]; v < end; ++v)
+      stages.back().push_back(v);
+  }
+  return evaluateStageSets(p, stages, d, recompute, widths);
+}
+
+Plan mlir::phaze::partition::evaluateStageSets(
+    const PlanProblem &p, const std::vector<std::vector<int>> &sets, int64_t d,
+    const std::vector<bool> &recompute, const std::vector<int64_t> &widths) {
+  Widths w(p);
+  int n = p.layers.size();
+  int64_t stages = sets.size();
+  if (stages == 0)
+    return infeasible("no stage");
+  // Every layer in exactly one stage, no dependence from a later stage to
+  // an earlier one (so each stage is a difference of successor-closed
+  // sets; with a chain, an interval).
+  std::vector<int> stageOf(n, -1);
+  for (int64_t k = 0; k < stages; ++k) {
+    if (sets[k].empty())
+      return infeasible("stage " + std::to_string(k) + " is empty");
+    for (int v : sets[k]) {
+      if (v < 0 || v >= n || stageOf[v] >= 0)
+        return infeasible("layer " + std::to_string(v) +
+                          " is out of range or in two stages");
+      stageOf[v] = k;
+    }
+  }
+  for (int v = 0; v < n; ++v)
+    if (stageOf[v] < 0)
+      return infeasible("layer " + std::to_string(v) + " is in no stage");
+  LayerGraph g;
+  g.link(p);
+  for (int v = 0; v < n; ++v)
+    for (int x : g.succs[v])
+      if (stageOf[x] < stageOf[v])
+        return infeasible("layer " + std::to_string(x) + " (stage " +
+                          std::to_string(stageOf[x]) + ") reads layer " +
+                          std::to_string(v) + " of a later stage (" +
+                          std::to_string(stageOf[v]) + ")");
   if (d < 1 || p.microbatches % d != 0)
     return infeasible("d = " + std::to_string(d) +
                       " does not divide the microbatches per batch (" +
@@ -496,20 +727,36 @@ Plan mlir::phaze::partition::evaluateStages(
   std::vector<bool> rs = choices(p);
   for (int64_t k = 0; k < stages; ++k) {
     PlanStage s;
-    s.first = firsts[k];
-    s.last = (k + 1 < stages ? firsts[k + 1] : n) - 1;
+    s.layers = sets[k];
+    llvm::sort(s.layers);
+    s.first = s.layers.front();
+    s.last = s.layers.back();
     s.t = widths.empty() ? p.t : widths[k];
     const Chain &c = w.chains[w.indexOf(s.t)];
-    int64_t inflight = inflightOf(p, stages - k, plan.microbatchesPerPipeline);
+    double inflight = static_cast<double>(
+        inflightOf(p, stages - k, plan.microbatchesPerPipeline));
+    auto memory = [&](bool r) {
+      if (p.edges.empty())
+        return c.memory(s.first, s.last + 1, r, inflight,
+                        c.maxStash(s.first, s.last + 1));
+      double stat = 0, act = 0, peak = 0;
+      for (int v : s.layers) {
+        const PlanLayer &l = c.ls[v];
+        stat += l.parameterBytes + l.gradientBytes + l.optimizerStateBytes;
+        act += r ? l.recomputeStashBytes : l.stashBytes;
+        peak = std::max(peak, l.stashBytes);
+      }
+      return stat + inflight * act + (r ? peak : 0);
+    };
     if (!recompute.empty()) {
       s.recompute = recompute[k];
-      if (c.memory(s.first, s.last + 1, s.recompute, inflight) > p.memoryBytes)
+      if (memory(s.recompute) > p.memoryBytes)
         return infeasible("stage " + std::to_string(k) +
                           " does not fit in memory");
     } else {
       bool found = false;
       for (bool x : rs)
-        if (c.memory(s.first, s.last + 1, x, inflight) <= p.memoryBytes) {
+        if (memory(x) <= p.memoryBytes) {
           s.recompute = x;
           found = true;
           break;
@@ -722,76 +969,102 @@ static double minimalMemory(const PlanProblem &p, const Chain &c,
 namespace {
 
 //===----------------------------------------------------------------------===//
-// Stages of several widths
+// Layer graphs and stages of several widths
 //===----------------------------------------------------------------------===//
 //
 // With otherWidths each stage also picks its width w, and a pipeline spans
 // u = the sum of its stages' widths, so d pipelines need u·d <= devices.
-// The DP over suffixes [i, n) and stage counts σ keeps Pareto sets over
-// (max load, max gradient bytes, max optimizer time, u). A smaller u admits
-// every d a larger one does; it may also bring the pipeline or the
-// replicas into a node, which only helps when the intra-node link is at
-// least as fast as the inter-node one. So: pipelines inside a node (u at
-// most a node, exact u, the intra-node link) have their own table; the
-// inter-node table prices every pipeline over the inter-node link, which
-// can only overestimate a pipeline that fits in a node (that one is priced
-// exactly in the intra-node table), and compares u by <=. When the
-// intra-node link is slower in bandwidth or latency, u is compared by ==
-// and pipelines that fit in a node are left to the intra-node table.
+// With edges the layers form a DAG and a stage is any difference of two
+// successor-closed sets ("upsets", Piper's model): the DP runs over upsets
+// U (the layers of the later stages) instead of suffixes. Its states
+// (U, σ) keep Pareto sets over (max load, max gradient bytes, max optimizer
+// time, u). A smaller u admits every d a larger one does; it may also
+// bring the pipeline or the replicas into a node, which only helps when
+// the intra-node link is at least as fast as the inter-node one. So:
+// pipelines inside a node (u at most a node, exact u, the intra-node link)
+// have their own table; the inter-node table prices every pipeline over
+// the inter-node link, which can only overestimate a pipeline that fits in
+// a node (that one is priced exactly in the intra-node table), and
+// compares u by <=. When the intra-node link is slower in bandwidth or
+// latency, u is compared by == and pipelines that fit in a node are left
+// to the intra-node table.
 
-struct MixedEntry {
+struct GraphEntry {
   double load, grad, opt;
-  int64_t u;      ///< devices of the suffix's stages (one replica)
-  int next;       ///< the next stage starts here (n: none)
+  int64_t u;      ///< devices of the later stages (one replica)
+  int next;       ///< the upset of the later stages after this one
   int child;      ///< index in the next state's set
   int width;      ///< index in Widths of this state's first stage
   bool recompute; ///< of this state's first stage
 };
 
-using MixedSet = llvm::SmallVector<MixedEntry, 2>;
+using GraphSet = llvm::SmallVector<GraphEntry, 2>;
 
-struct MixedTable {
+struct GraphTable {
   int64_t bound = 0;
-  std::vector<MixedSet> sets; ///< [i * (bound + 1) + σ]
-  MixedSet &at(int i, int64_t s) { return sets[i * (bound + 1) + s]; }
+  std::vector<GraphSet> sets; ///< [a * (bound + 1) + σ]
+  GraphSet &at(int a, int64_t s) { return sets[a * (bound + 1) + s]; }
 };
 
-struct MixedSearch {
+struct GraphSearch {
   const PlanProblem &p;
   Widths w;
+  LayerGraph g;
   int n;
   int64_t bound;
   /// u compared by <= in the inter-node table (the intra-node link is at
   /// least as fast).
   bool monotoneU;
-  std::map<std::pair<int64_t, bool>, MixedTable> tables;
-  /// The best single-width plan (an upper bound) and, per devices u of one
-  /// pipeline, the fewest microbatches per pipeline any d admits
-  /// (M / the largest d dividing M with u·d <= devices).
+  /// Per upset a, the stages U_a \ U_b it can start (b descending).
+  std::vector<std::vector<StageShape>> shapes;
+  std::map<std::pair<int64_t, bool>, GraphTable> tables;
+  /// The best single-width plan of a chain (an upper bound) and, per
+  /// devices u of one pipeline, the fewest microbatches per pipeline any d
+  /// admits (M / the largest d dividing M with u·d <= devices).
   Plan incumbent;
   std::vector<double> fewestMicrobatches;
+  /// Pruning threshold: the incumbent's time, with room for rounding.
+  double bound_ = kInf;
 
-  explicit MixedSearch(const PlanProblem &p)
+  explicit GraphSearch(const PlanProblem &p)
       : p(p), w(p), n(p.layers.size()),
         bound(std::min<int64_t>(n, p.devices / w.smallest)),
         monotoneU(p.intraNode.bandwidthBytesPerS >=
                       p.interNode.bandwidthBytesPerS &&
                   p.intraNode.latencyS <= p.interNode.latencyS) {}
 
-  static bool dominates(const MixedEntry &a, const MixedEntry &b, bool exactU) {
+  static bool dominates(const GraphEntry &a, const GraphEntry &b, bool exactU) {
     return a.load <= b.load && a.grad <= b.grad && a.opt <= b.opt &&
            (exactU ? a.u == b.u : a.u <= b.u);
   }
 
-  static void insert(MixedSet &set, const MixedEntry &e, bool exactU) {
-    for (const MixedEntry &x : set)
+  static void insert(GraphSet &set, const GraphEntry &e, bool exactU) {
+    for (const GraphEntry &x : set)
       if (dominates(x, e, exactU))
         return;
     set.erase(std::remove_if(
                   set.begin(), set.end(),
-                  [&](const MixedEntry &x) { return dominates(e, x, exactU); }),
+                  [&](const GraphEntry &x) { return dominates(e, x, exactU); }),
               set.end());
     set.push_back(e);
+  }
+
+  /// The stages each upset can start.
+  void prepareShapes() {
+    size_t count = g.upsets.size();
+    shapes.assign(count, {});
+    for (size_t a = 1; a < count; ++a)
+      for (int b = static_cast<int>(a) - 1; b >= 0; --b) {
+        if (g.sizes[b] >= g.sizes[a] ||
+            !LayerGraph::subset(g.upsets[b], g.upsets[a]))
+          continue;
+        Bits stage = g.upsets[a];
+        for (int k = 0; k < g.words; ++k)
+          stage[k] &= ~g.upsets[b][k];
+        StageShape sh = shapeOf(p, w, g, stage, g.upsets[b]);
+        sh.b = b;
+        shapes[a].push_back(std::move(sh));
+      }
   }
 
   /// The most stages d pipelines allow.
@@ -801,74 +1074,78 @@ struct MixedSearch {
 
   /// The DP for in-flight cap m and pipelines inside a node or not, stage
   /// counts up to `depth`.
-  MixedTable build(int64_t depth, int64_t m, bool intra) const {
+  GraphTable build(int64_t depth, int64_t m, bool intra) const {
     const PlanLink &pp = intra ? p.intraNode : p.interNode;
     int64_t maxU = intra ? p.devicesPerNode : p.devices;
     bool exactU = intra || !monotoneU;
-    MixedTable tb;
+    int count = g.upsets.size();
+    GraphTable tb;
     tb.bound = depth;
-    tb.sets.assign(static_cast<size_t>(n + 1) * (depth + 1), {});
-    tb.at(n, 0).push_back({0, 0, 0, 0, n, -1, 0, false});
+    tb.sets.assign(static_cast<size_t>(count) * (depth + 1), {});
+    tb.at(0, 0).push_back({0, 0, 0, 0, 0, -1, 0, false});
     std::vector<bool> rs = choices(p);
-    for (int i = n - 1; i >= 0; --i) {
-      double inTerm =
-          i > 0 ? p.layers[i - 1].outputBytes / pp.bandwidthBytesPerS +
-                      pp.latencyS
-                : 0;
-      for (int64_t s = 1; s <= depth; ++s) {
+    for (int a = 1; a < count; ++a) {
+      int64_t before = g.sizes[a] < n ? 1 : 0;
+      for (int64_t s = 1; s <= std::min<int64_t>(depth, g.sizes[a]); ++s) {
         double inflight = static_cast<double>(inflightOf(p, s, m));
-        MixedSet &set = tb.at(i, s);
+        GraphSet &set = tb.at(a, s);
         for (size_t wi = 0; wi < w.ts.size(); ++wi) {
           int64_t width = w.ts[wi];
           // The rest needs at least s − 1 of the narrowest stages.
           int64_t restMin = (s - 1) * w.smallest;
           if (width + restMin > maxU)
             continue;
-          const Chain &c = w.chains[wi];
-          double pk = 0;
-          for (int j = i + 1; j <= n - (s - 1); ++j) {
-            pk = std::max(pk, c.ls[j - 1].stashBytes);
+          for (const StageShape &sh : shapes[a]) {
+            const StageShape::Figures &x = sh.at[wi];
+            if (g.sizes[sh.b] < s - 1)
+              continue; // too few layers left for s − 1 stages
             int r = -1;
-            for (bool x : rs)
-              if (c.memory(i, j, x, inflight, pk) <= p.memoryBytes) {
-                r = x;
+            for (bool y : rs)
+              if (stageMemory(sh, wi, y, inflight) <= p.memoryBytes) {
+                r = y;
                 break;
               }
-            if (r < 0)
-              break; // memory grows with j
-            double g = c.grad[j] - c.grad[i], o = c.opt[j] - c.opt[i];
-            if (!exactU) {
-              // As in the single-width DP: every longer stage of this width
-              // has at least this load floor, gradient and optimizer time
+            if (r < 0) {
+              if (g.nested)
+                break; // memory grows with the stage
+              continue;
+            }
+            double gr = x.grad, o = x.opt;
+            if (g.nested && !exactU) {
+              // Every longer stage of this width has at least this load
+              // floor (its input only grows), gradient and optimizer time
               // and a suffix of at least width + restMin devices.
-              double lower = (c.fw[j] - c.fw[i]) + (c.bw[j] - c.bw[i]) + inTerm;
+              double lower = x.fw + x.bw +
+                             (sh.receives ? sh.inBytes / pp.bandwidthBytesPerS +
+                                                pp.latencyS
+                                          : 0);
               bool dominated = false;
-              for (const MixedEntry &e : set)
-                dominated |= e.load <= lower && e.grad <= g && e.opt <= o &&
+              for (const GraphEntry &e : set)
+                dominated |= e.load <= lower && e.grad <= gr && e.opt <= o &&
                              e.u <= width + restMin;
               if (dominated)
                 break;
             }
-            double load = c.load(i, j, r == 1, pp);
-            const MixedSet &rest = tb.at(j, s - 1);
+            double l0 = stageLoad(sh, wi, r == 1, pp);
+            const GraphSet &rest = tb.at(sh.b, s - 1);
             for (size_t k = 0; k < rest.size(); ++k) {
               int64_t u = width + rest[k].u;
               if (u > maxU)
                 continue;
-              double l = std::max(load, rest[k].load);
-              // Any plan this suffix ends has at least s stages (one more
-              // before layer i) and takes at least l · (m + stages − 1),
+              double l = std::max(l0, rest[k].load);
+              // Any plan this state ends has at least s stages (one more
+              // if layers remain) and takes at least l · (m + stages − 1),
               // with m at least the fewest microbatches its devices admit:
               // when that exceeds the best single-width plan, drop it.
-              int64_t before = i > 0 ? 1 : 0;
               int64_t devices = std::min(p.devices, u + before * w.smallest);
               if (l * (fewestMicrobatches[devices] +
                        static_cast<double>(s - 1 + before)) >
                   bound_)
                 continue;
               insert(set,
-                     {l, std::max(g, rest[k].grad), std::max(o, rest[k].opt), u,
-                      j, static_cast<int>(k), static_cast<int>(wi), r == 1},
+                     {l, std::max(gr, rest[k].grad), std::max(o, rest[k].opt),
+                      u, sh.b, static_cast<int>(k), static_cast<int>(wi),
+                      r == 1},
                      exactU);
             }
           }
@@ -878,7 +1155,7 @@ struct MixedSearch {
     return tb;
   }
 
-  MixedTable &tableFor(int64_t m, bool intra, int64_t depth) {
+  GraphTable &tableFor(int64_t m, bool intra, int64_t depth) {
     if (intra)
       depth = std::min(depth, p.devicesPerNode / w.smallest);
     int64_t cap = m;
@@ -896,60 +1173,58 @@ struct MixedSearch {
   bool fits(double memory) const {
     std::vector<bool> rs = choices(p);
     constexpr int64_t kNone = std::numeric_limits<int64_t>::max() / 4;
+    int count = g.upsets.size();
     for (int64_t d : dataParallelDegrees(p, w.smallest)) {
       int64_t m = p.microbatches / d, depth = depthFor(d);
       int64_t budget = p.devices / d;
-      std::vector<int64_t> minU((n + 1) * (depth + 1), kNone);
-      auto at = [&](int i, int64_t s) -> int64_t & {
-        return minU[i * (depth + 1) + s];
+      std::vector<int64_t> minU(count * (depth + 1), kNone);
+      auto at = [&](int a, int64_t s) -> int64_t & {
+        return minU[a * (depth + 1) + s];
       };
-      at(n, 0) = 0;
-      for (int i = n - 1; i >= 0; --i)
+      at(0, 0) = 0;
+      for (int a = 1; a < count; ++a)
         for (int64_t s = 1; s <= depth; ++s) {
           double inflight = static_cast<double>(inflightOf(p, s, m));
-          for (size_t wi = 0; wi < w.ts.size(); ++wi) {
-            const Chain &c = w.chains[wi];
-            double pk = 0;
-            for (int j = i + 1; j <= n - (s - 1); ++j) {
-              pk = std::max(pk, c.ls[j - 1].stashBytes);
+          for (size_t wi = 0; wi < w.ts.size(); ++wi)
+            for (const StageShape &sh : shapes[a]) {
               bool ok = false;
-              for (bool x : rs)
-                ok |= c.memory(i, j, x, inflight, pk) <= memory;
-              if (!ok)
-                break;
-              if (at(j, s - 1) < kNone)
-                at(i, s) = std::min(at(i, s), w.ts[wi] + at(j, s - 1));
+              for (bool y : rs)
+                ok |= stageMemory(sh, wi, y, inflight) <= memory;
+              if (!ok) {
+                if (g.nested)
+                  break;
+                continue;
+              }
+              if (at(sh.b, s - 1) < kNone)
+                at(a, s) = std::min(at(a, s), w.ts[wi] + at(sh.b, s - 1));
             }
-          }
         }
       for (int64_t s = 1; s <= depth; ++s)
-        if (at(0, s) <= budget)
+        if (at(count - 1, s) <= budget)
           return true;
     }
     return false;
   }
 
-  /// Pruning threshold: the incumbent's time, with room for rounding.
-  double bound_ = kInf;
-
-  /// The incumbent: the best plan with every stage at one width (each by
-  /// the single-width DP), and the microbatch floor per u.
-  void prepare() {
-    for (size_t wi = 0; wi < w.ts.size(); ++wi) {
-      PlanProblem q = p;
-      q.otherWidths.clear();
-      q.t = w.ts[wi];
-      if (wi > 0) {
-        q.layers = p.otherWidths[wi - 1].layers;
-        for (size_t k = 0; k < q.layers.size(); ++k)
-          q.layers[k].outputBytes = p.layers[k].outputBytes;
+  /// For a chain, the incumbent: the best plan with every stage at one
+  /// width (each by the single-width DP). And the microbatch floor per u.
+  void prepareBound() {
+    if (p.edges.empty())
+      for (size_t wi = 0; wi < w.ts.size(); ++wi) {
+        PlanProblem q = p;
+        q.otherWidths.clear();
+        q.t = w.ts[wi];
+        if (wi > 0) {
+          q.layers = p.otherWidths[wi - 1].layers;
+          for (size_t k = 0; k < q.layers.size(); ++k)
+            q.layers[k].outputBytes = p.layers[k].outputBytes;
+        }
+        q.explainInfeasible = false;
+        Plan x = solvePlan(q);
+        if (x.feasible &&
+            (!incumbent.feasible || x.timePerBatchS < incumbent.timePerBatchS))
+          incumbent = std::move(x);
       }
-      q.explainInfeasible = false;
-      Plan x = solvePlan(q);
-      if (x.feasible &&
-          (!incumbent.feasible || x.timePerBatchS < incumbent.timePerBatchS))
-        incumbent = std::move(x);
-    }
     if (incumbent.feasible)
       bound_ = incumbent.timePerBatchS * (1 + 1e-9);
     fewestMicrobatches.assign(p.devices + 1, kInf);
@@ -962,7 +1237,13 @@ struct MixedSearch {
   }
 
   Plan solve() {
-    prepare();
+    if (!g.build(p))
+      return infeasible("the layer graph has more than " +
+                        std::to_string(kMaxUpsets) +
+                        " successor-closed sets (candidate stage boundaries)");
+    prepareShapes();
+    prepareBound();
+    int all = g.upsets.size() - 1;
     struct {
       double tpb = kInf;
       int64_t d = 0, s = 0;
@@ -978,10 +1259,12 @@ struct MixedSearch {
             continue;
           if (intra && s * w.smallest > p.devicesPerNode)
             continue;
-          MixedTable &tb = tableFor(m, intra, depth);
-          const MixedSet &set = tb.at(0, s);
+          GraphTable &tb = tableFor(m, intra, depth);
+          if (s > tb.bound)
+            continue;
+          const GraphSet &set = tb.at(all, s);
           for (size_t k = 0; k < set.size(); ++k) {
-            const MixedEntry &e = set[k];
+            const GraphEntry &e = set[k];
             if (e.u * d > p.devices)
               continue;
             bool inNode = s > 1 && pipelineInNode(p, e.u);
@@ -1017,10 +1300,26 @@ struct MixedSearch {
       }
       return memoryBound(p, hi);
     }
-    MixedTable &tb =
+    GraphTable &tb =
         tableFor(p.microbatches / best.d, best.intra, depthFor(best.d));
-    Plan plan = traceBack(p, tb, best.d, best.s, best.entry,
-                          [&](const MixedEntry &e) { return w.ts[e.width]; });
+    Plan plan;
+    plan.d = best.d;
+    plan.microbatchesPerPipeline = p.microbatches / best.d;
+    int a = all, k = best.entry;
+    for (int64_t s = best.s; a != 0; --s) {
+      const GraphEntry &e = tb.at(a, s)[k];
+      PlanStage st;
+      for (int v = 0; v < n; ++v)
+        if (hasBit(g.upsets[a], v) && !hasBit(g.upsets[e.next], v))
+          st.layers.push_back(v);
+      st.first = st.layers.front();
+      st.last = st.layers.back();
+      st.t = w.ts[e.width];
+      st.recompute = e.recompute;
+      plan.stages.push_back(std::move(st));
+      a = e.next;
+      k = e.child;
+    }
     return finish(p, w, std::move(plan));
   }
 };
@@ -1028,8 +1327,8 @@ struct MixedSearch {
 } // namespace
 
 Plan mlir::phaze::partition::solvePlan(const PlanProblem &p) {
-  if (!p.otherWidths.empty())
-    return MixedSearch(p).solve();
+  if (!p.otherWidths.empty() || !p.edges.empty())
+    return GraphSearch(p).solve();
   Search search(p);
   // Whether any placement fits in memory, decided without the DP: for
   // each d, pack stages greedily from the output side, each as long as it

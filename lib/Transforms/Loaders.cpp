@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 
 using namespace mlir;
 using namespace mlir::phaze;
@@ -403,12 +404,15 @@ FailureOr<LayerChain> mlir::phaze::loadLayerChain(ModuleOp module,
 
   // The bytes crossing each boundary: every result of layer k counts on
   // the boundaries up to the last layer that reads it, directly or through
-  // ops between the layers (reshapes, casts, adds).
+  // ops between the layers (reshapes, casts, adds). Also which layers read
+  // which, and the bytes of each layer's results that later layers read.
   int n = calls.size();
-  std::vector<double> crossing(n, 0);
+  std::vector<double> crossing(n, 0), produced(n, 0);
+  std::set<std::pair<int, int>> reads;
   for (int k = 0; k < n; ++k)
     for (Value v : calls[k]->getResults()) {
       int last = k;
+      std::set<int> readers;
       SmallVector<Value> work{v};
       llvm::DenseSet<Value> seen{v};
       while (!work.empty()) {
@@ -419,6 +423,7 @@ FailureOr<LayerChain> mlir::phaze::loadLayerChain(ModuleOp module,
           auto it = top ? position.find(top) : position.end();
           if (it != position.end()) {
             last = std::max(last, it->second);
+            readers.insert(it->second);
             continue;
           }
           if (top)
@@ -437,7 +442,21 @@ FailureOr<LayerChain> mlir::phaze::loadLayerChain(ModuleOp module,
                   "or an element type without a size)";
       for (int b = k; b < last; ++b)
         crossing[b] += *bytes;
+      produced[k] += *bytes;
+      for (int r : readers)
+        reads.insert({k, r});
     }
+  // A chain unless some layer does not read its predecessor: then the
+  // layers form a DAG (branches), stages are sets rather than intervals,
+  // and a layer's output counts once per stage that reads it.
+  bool chain = true;
+  for (int k = 1; k < n; ++k)
+    chain &= reads.count({k - 1, k}) > 0;
+  if (!chain) {
+    for (auto [a, b] : reads)
+      w.edges.push_back({a, b});
+    crossing = produced;
+  }
 
   // Each layer function is read once, however often the chain calls it.
   struct Loaded {
@@ -591,6 +610,7 @@ PlanProblem mlir::phaze::makePlanProblem(const LayerChain &w,
   // MFU is relative to the dense tensor peak (312 TFLOP/s on an A100).
   p.peakFlopsPerS = chip.getTensorPeakFlops();
   p.t = w.t;
+  p.edges = w.edges;
   for (const ChainWidth &cw : w.otherWidths) {
     if (cw.t > p.devices)
       continue; // no stage that wide fits in the devices

@@ -60,9 +60,14 @@ struct PhazePartitionPass
 PlanAttr planAttr(MLIRContext *ctx, const Plan &plan, int64_t mbs,
                   double solveS) {
   SmallVector<Attribute> stages;
-  for (const PlanStage &s : plan.stages)
+  for (const PlanStage &s : plan.stages) {
+    // Positions only for a stage that is not an interval (a layer DAG).
+    SmallVector<int64_t> layers;
+    if (static_cast<int64_t>(s.layers.size()) != s.last - s.first + 1)
+      layers.assign(s.layers.begin(), s.layers.end());
     stages.push_back(StageAttr::get(ctx, s.first, s.last, s.t, s.recompute,
-                                    s.loadS, s.memoryBytes));
+                                    s.loadS, s.memoryBytes, layers));
+  }
   return PlanAttr::get(
       ctx, "phaze", plan.t, plan.d, plan.p, mbs, plan.microbatchesPerPipeline,
       ArrayAttr::get(ctx, stages), plan.timePerBatchS, plan.pipelineS,
@@ -80,7 +85,8 @@ PlanAttr referenceAttr(MLIRContext *ctx, const PhazePlan &plan, int64_t mbs,
   for (const PhazeStage &s : plan.stages) {
     peak = std::max(peak, s.memoryBytes);
     stages.push_back(StageAttr::get(ctx, s.first, s.last, s.devices,
-                                    s.recompute, s.load, s.memoryBytes));
+                                    s.recompute, s.load, s.memoryBytes,
+                                    ArrayRef<int64_t>()));
   }
   double pipeline = plan.maxStageLoad *
                     static_cast<double>(plan.microbatchesPerPipeline + p - 1);
@@ -128,16 +134,20 @@ void printPlan(llvm::raw_ostream &os, StringRef title, PlanAttr plan,
         "memory (GB)  recompute\n";
   for (auto [k, a] : llvm::enumerate(plan.getStages())) {
     auto st = llvm::cast<StageAttr>(a);
-    int64_t first = st.getFirstLayer(), last = st.getLastLayer();
+    SmallVector<int64_t> positions(st.getLayers());
+    if (positions.empty())
+      for (int64_t v = st.getFirstLayer(); v <= st.getLastLayer(); ++v)
+        positions.push_back(v);
     std::string layers;
-    // Runs of the same layer function: "@f x12".
-    for (int64_t i = first; i <= last;) {
-      int64_t j = i;
-      while (j + 1 <= last && w.forward[j + 1] == w.forward[i])
+    // Runs of the same layer function at consecutive positions: "@f x12".
+    for (size_t i = 0; i < positions.size();) {
+      size_t j = i;
+      while (j + 1 < positions.size() && positions[j + 1] == positions[j] + 1 &&
+             w.forward[positions[j + 1]] == w.forward[positions[i]])
         ++j;
       if (!layers.empty())
         layers += " ";
-      func::FuncOp fn = w.forward[i];
+      func::FuncOp fn = w.forward[positions[i]];
       layers += "@" + fn.getSymName().str();
       if (j > i)
         layers += " x" + std::to_string(j - i + 1);
@@ -234,10 +244,13 @@ void PhazePartitionPass::runOnOperation() {
       for (auto [k, l] : llvm::enumerate(layers)) {
         g.layers.push_back({static_cast<int64_t>(k), l.parameterBytes,
                             l.stashBytes, l.forwardS, l.backwardS, t > 1});
-        if (k + 1 < layers.size())
+        if (p.edges.empty() && k + 1 < layers.size())
           g.edges.push_back({static_cast<int>(k), static_cast<int>(k + 1),
                              p.layers[k].outputBytes});
       }
+      // A layer DAG as it is (PHAZE's DP rejects branches, naming them).
+      for (const PlanEdge &e : p.edges)
+        g.edges.push_back({e.from, e.to, p.layers[e.from].outputBytes});
       q.graphs.push_back(std::move(g));
     };
     addGraph(p.t, p.layers);

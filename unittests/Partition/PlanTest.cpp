@@ -15,6 +15,7 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -308,62 +309,23 @@ const std::vector<PlanLayer> &layersAt(const PlanProblem &p, int64_t t) {
   return p.layers;
 }
 
+double scoreGraph(const PlanProblem &p, const std::vector<int> &stageOf,
+                  int64_t s, const std::vector<int64_t> &ts, int64_t d,
+                  const std::vector<bool> &rec);
+
 /// Time per batch of stages cut at `firsts` with widths `ts`, recomputation
-/// `rec` and d pipelines, or kInf. The model of Plan.h, transcribed: a
-/// pipeline spans the sum of its stages' widths; boundary bytes are
-/// p.layers'.
+/// `rec` and d pipelines, or kInf: the layer-graph transcription below on
+/// the chain.
 double scoreMixed(const PlanProblem &p, const std::vector<int> &firsts,
                   const std::vector<int64_t> &ts, int64_t d,
                   const std::vector<bool> &rec) {
   int n = p.layers.size();
-  int64_t s = firsts.size();
-  int64_t u = 0;
-  for (int64_t t : ts)
-    u += t;
-  if (p.microbatches % d || u * d > p.devices)
-    return kInf;
-  int64_t m = p.microbatches / d;
-  auto inNode = [&](int64_t devices) {
-    return devices <= p.devicesPerNode && p.devicesPerNode % devices == 0;
-  };
-  const PlanLink &pp = inNode(u) ? p.intraNode : p.interNode;
-  const PlanLink &dl = inNode(u * d) ? p.intraNode : p.interNode;
-  double maxLoad = 0, maxAr = 0, maxOpt = 0;
-  for (int64_t k = 0; k < s; ++k) {
-    const std::vector<PlanLayer> &ls = layersAt(p, ts[k]);
-    int i = firsts[k], j = k + 1 < s ? firsts[k + 1] : n;
-    if (rec[k] && p.recompute == RecomputePolicy::Off)
-      return kInf;
-    if (!rec[k] && p.recompute == RecomputePolicy::Full)
-      return kInf;
-    double load = 0, stat = 0, act = 0, peak = 0, grad = 0, opt = 0;
-    for (int v = i; v < j; ++v) {
-      const PlanLayer &l = ls[v];
-      load += l.forwardS + l.backwardS + (rec[k] ? l.forwardS : 0);
-      stat += l.parameterBytes + l.gradientBytes + l.optimizerStateBytes;
-      act += rec[k] ? l.recomputeStashBytes : l.stashBytes;
-      peak = std::max(peak, l.stashBytes);
-      grad += l.gradientBytes;
-      opt += l.optimizerS;
-    }
-    if (i > 0)
-      load += p.layers[i - 1].outputBytes / pp.bandwidthBytesPerS + pp.latencyS;
-    if (j < n)
-      load += p.layers[j - 1].outputBytes / pp.bandwidthBytesPerS + pp.latencyS;
-    int64_t sigma = s - k;
-    int64_t inflight =
-        p.schedule == PipelineSchedule::GPipe ? m : std::min<int64_t>(sigma, m);
-    if (stat + inflight * act + (rec[k] ? peak : 0) > p.memoryBytes)
-      return kInf;
-    double ar = d > 1 && grad > 0
-                    ? 2.0 * (d - 1) / d * grad / dl.bandwidthBytesPerS +
-                          2.0 * (d - 1) * dl.latencyS
-                    : 0;
-    maxLoad = std::max(maxLoad, load);
-    maxAr = std::max(maxAr, ar);
-    maxOpt = std::max(maxOpt, opt);
-  }
-  return maxLoad * (m + s - 1) + maxAr + maxOpt;
+  std::vector<int> stageOf(n);
+  for (size_t k = 0; k < firsts.size(); ++k)
+    for (int v = firsts[k]; v < (k + 1 < firsts.size() ? firsts[k + 1] : n);
+         ++v)
+      stageOf[v] = k;
+  return scoreGraph(p, stageOf, firsts.size(), ts, d, rec);
 }
 
 double bruteForceMixed(const PlanProblem &p) {
@@ -561,6 +523,244 @@ TEST(Plan, CheckRejectsBadWidths) {
   EXPECT_NE(bad.message.find("width t = 3 is not one of the problem's"),
             std::string::npos)
       << bad.message;
+}
+
+//===----------------------------------------------------------------------===//
+// Layer DAGs
+//===----------------------------------------------------------------------===//
+
+/// Time per batch of layers assigned to stages `stageOf` (0 = input side)
+/// with widths `ts`, recomputation `rec` and d pipelines, or kInf. The
+/// model of Plan.h for a layer DAG (no edges: the chain), transcribed: a
+/// stage receives the output of every earlier layer it reads (one message),
+/// sends back the gradients of its layers that later stages read (one
+/// message); a pipeline spans the sum of its stages' widths.
+double scoreGraph(const PlanProblem &p, const std::vector<int> &stageOf,
+                  int64_t s, const std::vector<int64_t> &ts, int64_t d,
+                  const std::vector<bool> &rec) {
+  int n = p.layers.size();
+  std::vector<PlanEdge> edges = p.edges;
+  if (edges.empty())
+    for (int v = 0; v + 1 < n; ++v)
+      edges.push_back({v, v + 1});
+  int64_t u = 0;
+  for (int64_t t : ts)
+    u += t;
+  if (p.microbatches % d || u * d > p.devices)
+    return kInf;
+  int64_t m = p.microbatches / d;
+  auto inNode = [&](int64_t devices) {
+    return devices <= p.devicesPerNode && p.devicesPerNode % devices == 0;
+  };
+  const PlanLink &pp = inNode(u) ? p.intraNode : p.interNode;
+  const PlanLink &dl = inNode(u * d) ? p.intraNode : p.interNode;
+  double maxLoad = 0, maxAr = 0, maxOpt = 0;
+  for (int64_t k = 0; k < s; ++k) {
+    if (rec[k] && p.recompute == RecomputePolicy::Off)
+      return kInf;
+    if (!rec[k] && p.recompute == RecomputePolicy::Full)
+      return kInf;
+    const std::vector<PlanLayer> &ls = layersAt(p, ts[k]);
+    double load = 0, stat = 0, act = 0, peak = 0, grad = 0, opt = 0;
+    double in = 0, out = 0;
+    bool receives = false, sends = false;
+    for (int v = 0; v < n; ++v) {
+      if (stageOf[v] != k)
+        continue;
+      const PlanLayer &l = ls[v];
+      load += l.forwardS + l.backwardS + (rec[k] ? l.forwardS : 0);
+      stat += l.parameterBytes + l.gradientBytes + l.optimizerStateBytes;
+      act += rec[k] ? l.recomputeStashBytes : l.stashBytes;
+      peak = std::max(peak, l.stashBytes);
+      grad += l.gradientBytes;
+      opt += l.optimizerS;
+      bool toLater = false;
+      for (const PlanEdge &e : edges)
+        if (e.from == v && stageOf[e.to] > k)
+          toLater = true;
+      if (toLater) {
+        sends = true;
+        out += p.layers[v].outputBytes;
+      }
+    }
+    for (int x = 0; x < n; ++x) {
+      if (stageOf[x] >= k)
+        continue;
+      bool feeds = false;
+      for (const PlanEdge &e : edges)
+        if (e.from == x && stageOf[e.to] == k)
+          feeds = true;
+      if (feeds) {
+        receives = true;
+        in += p.layers[x].outputBytes;
+      }
+    }
+    if (receives)
+      load += in / pp.bandwidthBytesPerS + pp.latencyS;
+    if (sends)
+      load += out / pp.bandwidthBytesPerS + pp.latencyS;
+    int64_t sigma = s - k;
+    int64_t inflight =
+        p.schedule == PipelineSchedule::GPipe ? m : std::min<int64_t>(sigma, m);
+    if (stat + inflight * act + (rec[k] ? peak : 0) > p.memoryBytes)
+      return kInf;
+    double ar = d > 1 && grad > 0
+                    ? 2.0 * (d - 1) / d * grad / dl.bandwidthBytesPerS +
+                          2.0 * (d - 1) * dl.latencyS
+                    : 0;
+    maxLoad = std::max(maxLoad, load);
+    maxAr = std::max(maxAr, ar);
+    maxOpt = std::max(maxOpt, opt);
+  }
+  return maxLoad * (m + s - 1) + maxAr + maxOpt;
+}
+
+/// The best over every assignment of layers to s non-empty stages that no
+/// edge runs backwards in, every width and recomputation per stage, every d.
+double bruteForceGraph(const PlanProblem &p) {
+  int n = p.layers.size();
+  std::vector<int64_t> widths{p.t};
+  for (const PlanWidth &w : p.otherWidths)
+    widths.push_back(w.t);
+  int nw = widths.size();
+  double best = kInf;
+  for (int64_t s = 1; s <= n; ++s) {
+    int64_t assignments = 1;
+    for (int v = 0; v < n; ++v)
+      assignments *= s;
+    for (int64_t code = 0; code < assignments; ++code) {
+      std::vector<int> stageOf(n);
+      std::vector<bool> used(s, false);
+      for (int v = 0, x = code; v < n; ++v, x /= s) {
+        stageOf[v] = x % s;
+        used[stageOf[v]] = true;
+      }
+      if (std::find(used.begin(), used.end(), false) != used.end())
+        continue;
+      bool forward = true;
+      for (const PlanEdge &e : p.edges)
+        forward &= stageOf[e.from] <= stageOf[e.to];
+      if (!forward)
+        continue;
+      int combos = 1;
+      for (int k = 0; k < s; ++k)
+        combos *= nw;
+      for (int c = 0; c < combos; ++c) {
+        std::vector<int64_t> ts;
+        for (int k = 0, x = c; k < s; ++k, x /= nw)
+          ts.push_back(widths[x % nw]);
+        for (int64_t d = 1; d <= p.devices; ++d)
+          for (unsigned r = 0; r < (1u << s); ++r) {
+            std::vector<bool> rec;
+            for (int k = 0; k < s; ++k)
+              rec.push_back((r >> k) & 1);
+            best = std::min(best, scoreGraph(p, stageOf, s, ts, d, rec));
+          }
+      }
+    }
+  }
+  return best;
+}
+
+TEST(Plan, LayerGraphsEqualBruteForce) {
+  std::mt19937 rng(2104);
+  std::uniform_real_distribution<double> u(0, 1);
+  int feasible = 0, infeasible = 0, nonInterval = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    int n = 2 + trial % 4;
+    PlanProblem p = n <= 4 && u(rng) < 0.4 ? randomMixedProblem(rng, n)
+                                           : randomProblem(rng, n);
+    // A random DAG in layer order; now and then without a path through
+    // every layer (branches: stages need not be intervals).
+    for (int a = 0; a < n; ++a)
+      for (int b = a + 1; b < n; ++b)
+        if (u(rng) < (b == a + 1 ? 0.6 : 0.35))
+          p.edges.push_back({a, b});
+    // No edge means the chain (Plan.h).
+    if (p.edges.empty())
+      for (int a = 0; a + 1 < n; ++a)
+        p.edges.push_back({a, a + 1});
+    std::string error;
+    ASSERT_TRUE(p.check(error)) << error;
+    double expected = bruteForceGraph(p);
+    Plan plan = solvePlan(p);
+    if (expected == kInf) {
+      EXPECT_FALSE(plan.feasible) << "trial " << trial;
+      ASSERT_GT(plan.memoryNeededBytes, 0) << "trial " << trial;
+      PlanProblem q = p;
+      q.memoryBytes = plan.memoryNeededBytes;
+      EXPECT_TRUE(solvePlan(q).feasible) << "trial " << trial;
+      q.memoryBytes = plan.memoryNeededBytes * (1 - 1e-5);
+      EXPECT_FALSE(solvePlan(q).feasible) << "trial " << trial;
+      ++infeasible;
+      continue;
+    }
+    ++feasible;
+    ASSERT_TRUE(plan.feasible) << "trial " << trial << ": " << plan.message;
+    EXPECT_NEAR(plan.timePerBatchS, expected, 1e-9 * expected)
+        << "trial " << trial;
+    std::vector<std::vector<int>> sets;
+    std::vector<int> stageOf(n);
+    std::vector<int64_t> ts;
+    std::vector<bool> rec;
+    for (const PlanStage &st : plan.stages) {
+      for (int v : st.layers)
+        stageOf[v] = sets.size();
+      nonInterval +=
+          st.last - st.first + 1 != static_cast<int>(st.layers.size());
+      sets.push_back(st.layers);
+      ts.push_back(st.t);
+      rec.push_back(st.recompute);
+    }
+    EXPECT_NEAR(scoreGraph(p, stageOf, sets.size(), ts, plan.d, rec),
+                plan.timePerBatchS, 1e-9 * expected)
+        << "trial " << trial;
+    Plan again = evaluateStageSets(p, sets, plan.d, rec, ts);
+    ASSERT_TRUE(again.feasible) << again.message;
+    EXPECT_NEAR(again.timePerBatchS, plan.timePerBatchS, 1e-9 * expected);
+  }
+  EXPECT_GT(feasible, 200);
+  EXPECT_GT(infeasible, 10);
+  EXPECT_GT(nonInterval, 0); // some optima are not intervals of layer order
+}
+
+/// A diamond 0 -> {1, 2} -> 3: layers of 1 s forward and 1 s backward, 1
+/// byte of parameters each, 2 bytes of memory per device (at most two
+/// layers per stage), 1 B/s links without latency; layer 1's output is 100
+/// bytes, the others' 1 byte. Worked out below.
+TEST(Plan, LayerGraphByHand) {
+  PlanProblem p;
+  p.devices = 2;
+  p.devicesPerNode = 2;
+  p.intraNode = p.interNode = {1, 0};
+  p.microbatches = 2;
+  p.memoryBytes = 2;
+  p.recompute = RecomputePolicy::Off;
+  for (int v = 0; v < 4; ++v)
+    p.layers.push_back({"l", 1, 1, 0, 1, 0, 0, 0, 0, 1, 0});
+  p.layers[1].outputBytes = 100;
+  p.edges = {{0, 1}, {0, 2}, {1, 3}, {2, 3}};
+  Plan plan = solvePlan(p);
+  ASSERT_TRUE(plan.feasible) << plan.message;
+  // Two layers per device at most (1 parameter byte each): two stages,
+  // d = 1. {0, 2} then {1, 3}: stage 0 loads 4 s + receiving the gradient
+  // of layer 0 (read by 1) and 2 (read by 3): 2 bytes, 2 s; stage 1: 4 s +
+  // layers 0 and 2's outputs, 2 s: 6 s x (2 + 1) = 18 s. The intervals
+  // [0, 1][2, 3]: layer 1's 100 bytes cross: 105 s x 3.
+  EXPECT_DOUBLE_EQ(plan.timePerBatchS, 18.0);
+  ASSERT_EQ(plan.p, 2);
+  EXPECT_EQ(plan.stages[0].layers, (std::vector<int>{0, 2}));
+  EXPECT_EQ(plan.stages[1].layers, (std::vector<int>{1, 3}));
+  // A dependence running backwards between stages is rejected.
+  Plan bad = evaluateStageSets(p, {{1, 3}, {0, 2}}, 1);
+  EXPECT_FALSE(bad.feasible);
+  EXPECT_NE(bad.message.find("reads layer 0 of a later stage"),
+            std::string::npos)
+      << bad.message;
+  p.edges.push_back({3, 1});
+  std::string error;
+  EXPECT_FALSE(p.check(error));
+  EXPECT_NE(error.find("topological order"), std::string::npos) << error;
 }
 
 } // namespace

@@ -74,6 +74,12 @@ struct PlanWidth {
   std::vector<PlanLayer> layers;
 };
 
+/// A dependence between layers: layer `to` reads the output of layer
+/// `from` (from < to: layers are numbered in a topological order).
+struct PlanEdge {
+  int from = 0, to = 0;
+};
+
 /// A link: bandwidth per device and per-message latency.
 struct PlanLink {
   double bandwidthBytesPerS = 0;
@@ -100,6 +106,13 @@ struct PlanProblem {
   /// The layers at other widths a stage may use instead of t (empty: every
   /// stage is t wide). With them the DP also chooses each stage's width.
   std::vector<PlanWidth> otherWidths;
+  /// The layer DAG (empty: the chain, layer k feeding k + 1, where
+  /// layers[k].outputBytes crosses the boundary after k). With edges a
+  /// stage is any set of layers that is the difference of two
+  /// successor-closed sets (Piper's model); it receives the outputBytes of
+  /// every earlier layer it reads and sends back the gradients of its
+  /// layers that later stages read.
+  std::vector<PlanEdge> edges;
   int64_t microbatches = 1; ///< per batch (M = global batch / mbs)
   int64_t samplesPerMicrobatch = 1;
   int64_t tokensPerSample = 1;
@@ -115,10 +128,12 @@ struct PlanProblem {
   bool check(std::string &error) const;
 };
 
-/// One stage: layers [first, last].
+/// One stage: layers [first, last] of a chain; with a layer DAG, `layers`
+/// (first and last are then its smallest and largest layer).
 struct PlanStage {
   int first = 0, last = 0;
-  int64_t t = 1; ///< tensor-parallel width (devices per replica)
+  std::vector<int> layers; ///< ascending; filled for every plan
+  int64_t t = 1;           ///< tensor-parallel width (devices per replica)
   bool recompute = false;
   double loadS = 0;       ///< per microbatch
   double memoryBytes = 0; ///< per device, at its position
@@ -157,6 +172,13 @@ struct Plan {
 Plan evaluateStages(const PlanProblem &p, const std::vector<int> &firsts,
                     int64_t d, const std::vector<bool> &recompute = {},
                     const std::vector<int64_t> &widths = {});
+
+/// Scores stages given as layer sets (input side first; with a chain each
+/// must be an interval), as evaluateStages does.
+Plan evaluateStageSets(const PlanProblem &p,
+                       const std::vector<std::vector<int>> &stages, int64_t d,
+                       const std::vector<bool> &recompute = {},
+                       const std::vector<int64_t> &widths = {});
 
 /// The Megatron-style split over d pipelines: the repeated core layers
 /// [coreFirst, coreLast] in blocks of ceil(L/p), L = coreLast − coreFirst

@@ -114,6 +114,11 @@ struct LayerChain {
   int coreFirst = 0, coreLast = -1;
   /// The chain at the other widths its layers have variants for, by width.
   std::vector<ChainWidth> otherWidths;
+  /// Which layer reads which (empty: a chain, each layer reading its
+  /// predecessor). Non-empty when some layer does not read its predecessor
+  /// (branches); layers[k].outputBytes is then the bytes of k's results
+  /// that later layers read, else the bytes crossing the boundary after k.
+  std::vector<partition::PlanEdge> edges;
 };
 
 /// Loads the chain of `module` (errors located on the offending op, prefixed

@@ -11,6 +11,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -78,14 +79,37 @@ LogicalResult LayerAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+FailureOr<SmallVector<int64_t>> mlir::phaze::parseIndexList(AsmParser &parser) {
+  SmallVector<int64_t> values;
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&]() {
+        return parser.parseInteger(values.emplace_back());
+      }))
+    return failure();
+  return values;
+}
+
+void mlir::phaze::printIndexList(AsmPrinter &printer,
+                                 ArrayRef<int64_t> values) {
+  printer << '[';
+  llvm::interleaveComma(values, printer);
+  printer << ']';
+}
+
 LogicalResult StageAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 int64_t firstLayer, int64_t lastLayer,
                                 int64_t devices, bool recompute,
-                                accel::F64 loadS, accel::F64 memoryBytes) {
+                                accel::F64 loadS, accel::F64 memoryBytes,
+                                ArrayRef<int64_t> layers) {
   if (firstLayer < 0 || lastLayer < firstLayer)
     return emitError() << "layers must satisfy 0 <= first_layer <= "
                           "last_layer, got "
                        << firstLayer << " and " << lastLayer;
+  if (!layers.empty() &&
+      (layers.front() != firstLayer || layers.back() != lastLayer ||
+       !llvm::all_of(llvm::zip(layers.drop_back(), layers.drop_front()),
+                     [](auto p) { return std::get<0>(p) < std::get<1>(p); })))
+    return emitError() << "'layers' must ascend from first_layer to "
+                          "last_layer";
   if (devices < 1)
     return emitError() << "'devices' must be positive, got " << devices;
   if (!(loadS.value() >= 0) || !(memoryBytes.value() >= 0))
@@ -110,16 +134,31 @@ LogicalResult PlanAttr::verify(
   if (static_cast<int64_t>(stages.size()) != p)
     return emitError() << "'p' is " << p << " but there are " << stages.size()
                        << " stages";
+  // Intervals follow each other; stages of a layer DAG (with `layers`)
+  // cover every position once.
   int64_t next = 0;
+  bool sets = false;
+  llvm::DenseSet<int64_t> seen;
   for (auto [i, a] : llvm::enumerate(stages)) {
     auto stage = llvm::dyn_cast<StageAttr>(a);
     if (!stage)
       return emitError() << "'stages' must hold #phaze.stage attributes";
-    if (stage.getFirstLayer() != next)
+    sets |= !stage.getLayers().empty();
+    SmallVector<int64_t> positions(stage.getLayers());
+    if (positions.empty())
+      for (int64_t v = stage.getFirstLayer(); v <= stage.getLastLayer(); ++v)
+        positions.push_back(v);
+    for (int64_t v : positions)
+      if (!seen.insert(v).second)
+        return emitError() << "layer " << v << " is in two stages";
+    if (!sets && stage.getFirstLayer() != next)
       return emitError() << "stage " << i << " starts at layer "
                          << stage.getFirstLayer() << ", expected " << next;
     next = stage.getLastLayer() + 1;
   }
+  for (int64_t v = 0; sets && v < static_cast<int64_t>(seen.size()); ++v)
+    if (!seen.count(v))
+      return emitError() << "layer " << v << " is in no stage";
   for (accel::F64 x : {timePerIterationS, pipelineS, allReduceS, optimizerS,
                        samplesPerS, tokensPerS, peakMemoryBytes, mfu, solveS})
     if (!(x.value() >= 0))

@@ -15,6 +15,15 @@
 
 #include "phaze/Dialect/Phaze/IR/PhazeEnums.h.inc"
 
+namespace mlir {
+namespace phaze {
+/// Parses a bracketed, possibly empty list of integers: `[0, 2, 5]`.
+FailureOr<SmallVector<int64_t>> parseIndexList(AsmParser &parser);
+/// Prints `values` as `[0, 2, 5]`.
+void printIndexList(AsmPrinter &printer, ArrayRef<int64_t> values);
+} // namespace phaze
+} // namespace mlir
+
 #define GET_ATTRDEF_CLASSES
 #include "phaze/Dialect/Phaze/IR/PhazeAttrs.h.inc"
 

@@ -323,6 +323,13 @@ def Phaze_TrainingAttr : Phaze_Attr<"Training", "training"> {
 // Placement over many devices
 //===----------------------------------------------------------------------===//
 
+/// A list of layer positions, printed in brackets; empty by default.
+def Phaze_LayerListParameter
+    : OptionalArrayRefParameter<"int64_t", "layer positions"> {
+  let parser = "::mlir::phaze::parseIndexList($_parser)";
+  let printer = "::mlir::phaze::printIndexList($_printer, $_self)";
+}
+
 def Phaze_StageAttr : Phaze_Attr<"Stage", "stage"> {
   let summary = "One pipeline stage of a placement";
   let description = [{
@@ -331,13 +338,16 @@ def Phaze_StageAttr : Phaze_Attr<"Stage", "stage"> {
     without activation recomputation; its load per microbatch (forward,
     backward, recomputed forward, receiving its input activation and its
     output gradient) in seconds, and its memory per device in bytes at its
-    position in the pipeline.
+    position in the pipeline. When the layers form a DAG and the stage is
+    not an interval of the call order, `layers` lists its positions
+    (ascending, from `first_layer` to `last_layer`).
   }];
   let parameters = (ins "int64_t":$first_layer, "int64_t":$last_layer,
                         "int64_t":$devices,
                         Accel_DefaultFalseParameter:$recompute,
                         Phaze_F64Parameter:$load_s,
-                        Phaze_F64Parameter:$memory_bytes);
+                        Phaze_F64Parameter:$memory_bytes,
+                        Phaze_LayerListParameter:$layers);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }
