@@ -441,6 +441,7 @@ mlir::phaze::partition::planProblemToJson(const PlanProblem &p) {
       {"pipeline_schedule",
        p.schedule == PipelineSchedule::GPipe ? "gpipe" : "1f1b"},
       {"recompute", recompute},
+      {"recompute_checkpoint", toString(p.checkpoint)},
       {"layers", planLayersToJson(p.layers)},
       {"other_widths", std::move(others)},
       {"edges", std::move(edges)}};
@@ -497,6 +498,14 @@ bool mlir::phaze::partition::parsePlanJson(llvm::StringRef text,
   }
   if (!parseRecomputePolicy(recompute, p.recompute)) {
     path.field("recompute").report("expected \"off\", \"full\" or \"auto\"");
+    return fail();
+  }
+  std::string checkpoint = "layer";
+  if (!o.mapOptional("recompute_checkpoint", checkpoint))
+    return fail();
+  if (!parseRecomputeCheckpoint(checkpoint, p.checkpoint)) {
+    path.field("recompute_checkpoint")
+        .report("expected \"layer\" or \"stage\"");
     return fail();
   }
   // The layers of one chain, under `where` (the problem or a width).

@@ -86,9 +86,15 @@ struct Chain {
   /// `peak` is the largest single-layer stash in [i, j) (callers scanning
   /// intervals keep it running).
   double memory(int i, int j, bool r, double inflight, double peak) const {
-    double act = inflight * (r ? rstash[j] - rstash[i] : stash[j] - stash[i]);
-    if (r) // one layer's activations are rebuilt during its backward
-      act += peak;
+    double act;
+    if (!r)
+      act = inflight * (stash[j] - stash[i]);
+    else if (p.checkpoint == RecomputeCheckpoint::Layer)
+      // Every layer's input; one layer's activations rebuilt at a time.
+      act = inflight * (rstash[j] - rstash[i]) + peak;
+    else
+      // The stage's input; the whole stage rebuilt for one microbatch.
+      act = inflight * ls[i].recomputeStashBytes + (stash[j] - stash[i]);
     return (stat[j] - stat[i]) + act;
   }
   double memory(int i, int j, bool r, int64_t inflight) const {
@@ -423,8 +429,10 @@ struct StageShape {
   /// stages of equal layers sum to equal values, so the DP's Pareto sets
   /// see their ties), and the largest single-layer stash.
   struct Figures {
+    /// input: the recomputation checkpoints of the layers that read
+    /// nothing inside the stage (its inputs).
     double fw = 0, bw = 0, opt = 0, stat = 0, grad = 0, stash = 0, rstash = 0,
-           peak = 0;
+           input = 0, peak = 0;
   };
   llvm::SmallVector<Figures, 4> at;
 };
@@ -451,6 +459,9 @@ StageShape shapeOf(const PlanProblem &p, const Widths &w, const LayerGraph &g,
       x.rstash += l.recomputeStashBytes;
       x.peak = std::max(x.peak, l.stashBytes);
     }
+    if (llvm::none_of(g.preds[v], [&](int x) { return hasBit(stage, x); }))
+      for (size_t wi = 0; wi < w.ts.size(); ++wi)
+        sh.at[wi].input += w.chains[wi].ls[v].recomputeStashBytes;
     for (int x : g.preds[v])
       if (!hasBit(stage, x) && !hasBit(later, x) &&
           !llvm::is_contained(counted, x)) {
@@ -477,10 +488,16 @@ double stageLoad(const StageShape &sh, size_t wi, bool r, const PlanLink &pp) {
   return load;
 }
 
-/// Memory per device of a stage at width wi holding `inflight` microbatches.
-double stageMemory(const StageShape &sh, size_t wi, bool r, double inflight) {
+/// Memory per device of a stage at width wi holding `inflight` microbatches
+/// (as Chain::memory).
+double stageMemory(const PlanProblem &p, const StageShape &sh, size_t wi,
+                   bool r, double inflight) {
   const StageShape::Figures &x = sh.at[wi];
-  return x.stat + inflight * (r ? x.rstash : x.stash) + (r ? x.peak : 0);
+  if (!r)
+    return x.stat + inflight * x.stash;
+  if (p.checkpoint == RecomputeCheckpoint::Layer)
+    return x.stat + inflight * x.rstash + x.peak;
+  return x.stat + inflight * x.input + x.stash;
 }
 
 /// Fills the derived figures of `plan` (stages with first/last/t/recompute).
@@ -528,7 +545,7 @@ Plan finish(const PlanProblem &p, const Widths &w, Plan plan) {
       StageShape sh = shapeOf(p, w, g, stage, later);
       const StageShape::Figures &x = sh.at[wi];
       s.loadS = stageLoad(sh, wi, s.recompute, pp);
-      s.memoryBytes = stageMemory(sh, wi, s.recompute, inflight);
+      s.memoryBytes = stageMemory(p, sh, wi, s.recompute, inflight);
       grad = x.grad;
       s.optimizerS = x.opt;
       for (int k2 = 0; k2 < g.words; ++k2)
@@ -735,18 +752,19 @@ Plan mlir::phaze::partition::evaluateStageSets(
     const Chain &c = w.chains[w.indexOf(s.t)];
     double inflight = static_cast<double>(
         inflightOf(p, stages - k, plan.microbatchesPerPipeline));
+    // A chain's figures as its DP sums them; a DAG's over the set.
+    StageShape shape;
+    if (!p.edges.empty()) {
+      Bits stage(g.words, 0);
+      for (int v : s.layers)
+        setBit(stage, v);
+      shape = shapeOf(p, w, g, stage, Bits(g.words, 0));
+    }
     auto memory = [&](bool r) {
       if (p.edges.empty())
         return c.memory(s.first, s.last + 1, r, inflight,
                         c.maxStash(s.first, s.last + 1));
-      double stat = 0, act = 0, peak = 0;
-      for (int v : s.layers) {
-        const PlanLayer &l = c.ls[v];
-        stat += l.parameterBytes + l.gradientBytes + l.optimizerStateBytes;
-        act += r ? l.recomputeStashBytes : l.stashBytes;
-        peak = std::max(peak, l.stashBytes);
-      }
-      return stat + inflight * act + (r ? peak : 0);
+      return stageMemory(p, shape, w.indexOf(s.t), r, inflight);
     };
     if (!recompute.empty()) {
       s.recompute = recompute[k];
@@ -882,6 +900,12 @@ struct Search {
 /// Whether some placement fits in memory (any d, any cut; loads aside).
 static bool anyPlacementFits(const PlanProblem &p, const Chain &c,
                              int64_t bound) {
+  // The greedy packing needs a stage's memory to grow as its start moves
+  // towards the input; a stage-input checkpoint does not (the input
+  // changes): leave the verdict to the DP.
+  if (p.checkpoint == RecomputeCheckpoint::Stage &&
+      p.recompute != RecomputePolicy::Off)
+    return true;
   std::vector<bool> rs = choices(p);
   for (int64_t d : dataParallelDegrees(p)) {
     int64_t m = p.microbatches / d;
@@ -1101,7 +1125,7 @@ struct GraphSearch {
               continue; // too few layers left for s − 1 stages
             int r = -1;
             for (bool y : rs)
-              if (stageMemory(sh, wi, y, inflight) <= p.memoryBytes) {
+              if (stageMemory(p, sh, wi, y, inflight) <= p.memoryBytes) {
                 r = y;
                 break;
               }
@@ -1189,7 +1213,7 @@ struct GraphSearch {
             for (const StageShape &sh : shapes[a]) {
               bool ok = false;
               for (bool y : rs)
-                ok |= stageMemory(sh, wi, y, inflight) <= memory;
+                ok |= stageMemory(p, sh, wi, y, inflight) <= memory;
               if (!ok) {
                 if (g.nested)
                   break;
@@ -1365,6 +1389,21 @@ const char *mlir::phaze::partition::toString(RecomputePolicy policy) {
     return "auto";
   }
   return "auto";
+}
+
+const char *mlir::phaze::partition::toString(RecomputeCheckpoint checkpoint) {
+  return checkpoint == RecomputeCheckpoint::Stage ? "stage" : "layer";
+}
+
+bool mlir::phaze::partition::parseRecomputeCheckpoint(
+    const std::string &text, RecomputeCheckpoint &checkpoint) {
+  for (RecomputeCheckpoint c :
+       {RecomputeCheckpoint::Layer, RecomputeCheckpoint::Stage})
+    if (text == toString(c)) {
+      checkpoint = c;
+      return true;
+    }
+  return false;
 }
 
 bool mlir::phaze::partition::parseRecomputePolicy(const std::string &text,

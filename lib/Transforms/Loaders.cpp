@@ -632,5 +632,6 @@ PlanProblem mlir::phaze::makePlanProblem(const LayerChain &w,
   p.tokensPerSample = tokens;
   p.schedule = o.schedule;
   p.recompute = o.recompute;
+  p.checkpoint = o.checkpoint;
   return p;
 }

@@ -173,6 +173,10 @@ void PhazePartitionPass::runOnOperation() {
   RecomputePolicy policy;
   if (!parseRecomputePolicy(recompute, policy))
     return fail("recompute must be off, full or auto, got '" + recompute + "'");
+  RecomputeCheckpoint checkpoint;
+  if (!parseRecomputeCheckpoint(recomputeCheckpoint, checkpoint))
+    return fail("recompute-checkpoint must be layer or stage, got '" +
+                recomputeCheckpoint + "'");
   PipelineSchedule schedule;
   if (pipelineSchedule == "1f1b")
     schedule = PipelineSchedule::OneFOneB;
@@ -223,6 +227,7 @@ void PhazePartitionPass::runOnOperation() {
   po.microbatchSize = microbatchSize;
   po.tokensPerSample = tokensPerSample;
   po.recompute = policy;
+  po.checkpoint = checkpoint;
   po.schedule = schedule;
   std::string error;
   PlanProblem p =

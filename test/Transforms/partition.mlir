@@ -2,6 +2,9 @@
 // RUN: phaze-opt %s -split-input-file -verify-diagnostics --phaze-partition="global-batch=8 fixed-stages=2" | FileCheck %s --check-prefix=FIXED
 // RUN: phaze-opt %s -split-input-file -verify-diagnostics --phaze-partition="global-batch=8 semantics=phaze-reference" | FileCheck %s --check-prefix=REF
 // RUN: phaze-opt %s --phaze-partition="global-batch=8 fixed-stages=2 report=true" -o /dev/null | FileCheck %s --check-prefix=REPORT
+// RUN: phaze-opt %s --phaze-partition="global-batch=8 recompute=full" | FileCheck %s --check-prefix=LAYER
+// RUN: phaze-opt %s --phaze-partition="global-batch=8 recompute=full recompute-checkpoint=stage" | FileCheck %s --check-prefix=STAGE
+// RUN: not phaze-opt %s --phaze-partition="recompute-checkpoint=op" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADCKPT
 
 // PHAZE's worked example A (phaze-reference.md §5.4) as IR: a chain of four
 // layers (@l0, @l1 twice, @l2), each 1 s forward and 2 s backward, no
@@ -39,6 +42,16 @@
 // PHAZE's own model gives its published 24 as well.
 // REF:        phaze.plan = #phaze.plan<semantics = "phaze-reference", t = 1, d = 4, p = 1
 // REF-SAME:     time_per_iteration_s = 24.0
+// With full recomputation the same single stage (d = 4, one microbatch in
+// flight) runs 4 x (1 + 2 + 1) = 16 s per microbatch, 32 s. Checkpointing
+// every layer's input keeps 4 x 4 bytes plus one layer's 8 bytes rebuilt:
+// 24 bytes; checkpointing only the stage's input keeps @l0's 4 bytes and
+// rebuilds all four layers' 8 bytes at once: 36 bytes.
+// LAYER:      stages = [#phaze.stage<first_layer = 0, last_layer = 3, devices = 1, recompute = true, load_s = 16.0, memory_bytes = 24.0>]
+// LAYER-SAME: time_per_iteration_s = 32.0
+// STAGE:      stages = [#phaze.stage<first_layer = 0, last_layer = 3, devices = 1, recompute = true, load_s = 16.0, memory_bytes = 36.0>]
+// STAGE-SAME: time_per_iteration_s = 32.0
+// BADCKPT:    recompute-checkpoint must be layer or stage, got 'op'
 module {
   accel.chip @c #accel.chip<
     clock_hz = 1.0e9,

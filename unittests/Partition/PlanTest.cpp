@@ -64,6 +64,13 @@ double score(const PlanProblem &p, const std::vector<int> &firsts, int64_t d,
     int64_t inflight =
         p.schedule == PipelineSchedule::GPipe ? m : std::min<int64_t>(sigma, m);
     double mem = stat + inflight * act + (rec[k] ? peak : 0);
+    if (rec[k] && p.checkpoint == RecomputeCheckpoint::Stage) {
+      // Only the stage's input is kept; all its activations are rebuilt.
+      double all = 0;
+      for (int v = i; v < j; ++v)
+        all += p.layers[v].stashBytes;
+      mem = stat + inflight * p.layers[i].recomputeStashBytes + all;
+    }
     if (mem > p.memoryBytes)
       return kInf;
     double ar = d > 1 && grad > 0
@@ -113,6 +120,8 @@ PlanProblem randomProblem(std::mt19937 &rng, int n) {
   p.recompute =
       std::vector<RecomputePolicy>{RecomputePolicy::Off, RecomputePolicy::Full,
                                    RecomputePolicy::Auto}[rng() % 3];
+  p.checkpoint =
+      u(rng) < 0.3 ? RecomputeCheckpoint::Stage : RecomputeCheckpoint::Layer;
   for (int v = 0; v < n; ++v) {
     PlanLayer l;
     l.forwardS = 1 + pick(4);
@@ -602,7 +611,24 @@ double scoreGraph(const PlanProblem &p, const std::vector<int> &stageOf,
     int64_t sigma = s - k;
     int64_t inflight =
         p.schedule == PipelineSchedule::GPipe ? m : std::min<int64_t>(sigma, m);
-    if (stat + inflight * act + (rec[k] ? peak : 0) > p.memoryBytes)
+    double mem = stat + inflight * act + (rec[k] ? peak : 0);
+    if (rec[k] && p.checkpoint == RecomputeCheckpoint::Stage) {
+      // Only the inputs of the stage (its layers that read nothing inside
+      // it) are kept; all its activations are rebuilt.
+      double input = 0, all = 0;
+      for (int v = 0; v < n; ++v) {
+        if (stageOf[v] != k)
+          continue;
+        all += ls[v].stashBytes;
+        bool inner = false;
+        for (const PlanEdge &e : edges)
+          inner |= e.to == v && stageOf[e.from] == k;
+        if (!inner)
+          input += ls[v].recomputeStashBytes;
+      }
+      mem = stat + inflight * input + all;
+    }
+    if (mem > p.memoryBytes)
       return kInf;
     double ar = d > 1 && grad > 0
                     ? 2.0 * (d - 1) / d * grad / dl.bandwidthBytesPerS +

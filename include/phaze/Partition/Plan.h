@@ -23,7 +23,8 @@
 //    flight (1F1B: the stage at position σ from the end holds min(σ, m);
 //    GPipe: m);
 //  - recomputation per stage (off, full, or chosen per stage: the faster
-//    option that fits);
+//    option that fits), checkpointing every layer's input or only the
+//    stage's;
 //  - the tensor-parallel width per stage, when the layers are given at
 //    several widths (`otherWidths`): a pipeline then spans the sum of its
 //    stages' widths.
@@ -89,8 +90,19 @@ struct PlanLink {
 enum class PipelineSchedule { OneFOneB, GPipe };
 enum class RecomputePolicy { Off, Full, Auto };
 
+/// What recomputation keeps of each in-flight microbatch: every layer's
+/// input, one layer's activations rebuilt at a time (Megatron-LM's full
+/// recomputation), or only the stage's input, the whole stage's
+/// activations rebuilt at once (Piper's and PHAZE's model).
+enum class RecomputeCheckpoint { Layer, Stage };
+
 /// "off", "full" or "auto".
 const char *toString(RecomputePolicy policy);
+/// "layer" or "stage".
+const char *toString(RecomputeCheckpoint checkpoint);
+/// Parses "layer" or "stage"; false for anything else.
+bool parseRecomputeCheckpoint(const std::string &text,
+                              RecomputeCheckpoint &checkpoint);
 /// Parses "off", "full" or "auto"; false for anything else.
 bool parseRecomputePolicy(const std::string &text, RecomputePolicy &policy);
 
@@ -118,6 +130,7 @@ struct PlanProblem {
   int64_t tokensPerSample = 1;
   PipelineSchedule schedule = PipelineSchedule::OneFOneB;
   RecomputePolicy recompute = RecomputePolicy::Auto;
+  RecomputeCheckpoint checkpoint = RecomputeCheckpoint::Layer;
   /// When no placement fits, find the smallest memory that would admit one
   /// (Plan::memoryNeededBytes; another DP). A search that only needs the
   /// verdict turns it off.

@@ -138,6 +138,8 @@ struct PlacementOptions {
   int64_t microbatchSize = 0;  ///< 0: the workload's
   int64_t tokensPerSample = 0; ///< 0: the workload's
   partition::RecomputePolicy recompute = partition::RecomputePolicy::Auto;
+  partition::RecomputeCheckpoint checkpoint =
+      partition::RecomputeCheckpoint::Layer;
   partition::PipelineSchedule schedule = partition::PipelineSchedule::OneFOneB;
 };
 

@@ -298,6 +298,12 @@ def PhazePartitionPass : Pass<"phaze-partition", "mlir::ModuleOp"> {
     Option<"recompute", "recompute", "std::string", /*default=*/"\"auto\"",
            "Activation recomputation: off, full, or auto (per stage: only "
            "where stashing does not fit)">,
+    Option<"recomputeCheckpoint", "recompute-checkpoint", "std::string",
+           /*default=*/"\"layer\"",
+           "What recomputation keeps per in-flight microbatch: 'layer' "
+           "(every layer's input, one layer rebuilt at a time; "
+           "Megatron-LM) or 'stage' (only the stage's input, the whole "
+           "stage rebuilt at once; Piper, PHAZE)">,
     Option<"pipelineSchedule", "pipeline-schedule", "std::string",
            /*default=*/"\"1f1b\"", "1f1b (default) or gpipe">,
     Option<"devices", "devices", "int64_t", /*default=*/"0",
