@@ -348,6 +348,21 @@ FailureOr<PlanLayer> loadLayer(SymbolTable &symbols, func::FuncOp fn,
   l.stashBytes = training.getSavedBytes();
   l.recomputeStashBytes = training.getRecomputeSavedBytes();
   l.forwardFlops = flops;
+  // Selective recomputation: the attention core's forward time, its ops'
+  // durations in the layer's schedule (their one-unit estimates when the
+  // layer is not scheduled).
+  if (training.getSelectiveSavedBytes() >= 0) {
+    l.selectiveStashBytes = training.getSelectiveSavedBytes();
+    fn.walk([&](Operation *op) {
+      if (!op->hasAttr("phaze.selective_recompute"))
+        return;
+      if (auto s = op->getAttrOfType<ScheduleAttr>(ScheduleAttr::getAttrName()))
+        l.selectiveRecomputeS += s.getDurationS().value();
+      else if (auto e =
+                   op->getAttrOfType<EstimateAttr>(EstimateAttr::getAttrName()))
+        l.selectiveRecomputeS += e.getLatencyS().value();
+    });
+  }
   return l;
 }
 
@@ -633,5 +648,20 @@ PlanProblem mlir::phaze::makePlanProblem(const LayerChain &w,
   p.schedule = o.schedule;
   p.recompute = o.recompute;
   p.checkpoint = o.checkpoint;
+  if (o.selective) {
+    // Every layer stashes all but its attention core and recomputes the
+    // core before its backward (layers without one stash everything).
+    auto select = [](std::vector<PlanLayer> &layers) {
+      for (PlanLayer &l : layers)
+        if (l.selectiveStashBytes >= 0) {
+          l.stashBytes = l.selectiveStashBytes;
+          l.backwardS += l.selectiveRecomputeS;
+        }
+    };
+    select(p.layers);
+    for (PlanWidth &w : p.otherWidths)
+      select(w.layers);
+    p.recompute = partition::RecomputePolicy::Off;
+  }
   return p;
 }

@@ -170,9 +170,11 @@ void PhazePartitionPass::runOnOperation() {
   if (semantics != "phaze" && semantics != "phaze-reference")
     return fail("semantics must be phaze or phaze-reference, got '" +
                 semantics + "'");
-  RecomputePolicy policy;
-  if (!parseRecomputePolicy(recompute, policy))
-    return fail("recompute must be off, full or auto, got '" + recompute + "'");
+  RecomputePolicy policy = RecomputePolicy::Off;
+  bool selective = recompute == "selective";
+  if (!selective && !parseRecomputePolicy(recompute, policy))
+    return fail("recompute must be off, full, auto or selective, got '" +
+                recompute + "'");
   RecomputeCheckpoint checkpoint;
   if (!parseRecomputeCheckpoint(recomputeCheckpoint, checkpoint))
     return fail("recompute-checkpoint must be layer or stage, got '" +
@@ -210,7 +212,11 @@ void PhazePartitionPass::runOnOperation() {
     if (!plan)
       return;
     auto fixed = module->getAttrOfType<PlanAttr>(PlanAttr::getFixedAttrName());
-    printPlan(llvm::outs(), "phaze-partition: optimum", plan, *w);
+    printPlan(llvm::outs(),
+              recompute == "selective"
+                  ? "phaze-partition: optimum (selective recomputation)"
+                  : "phaze-partition: optimum",
+              plan, *w);
     if (fixed) {
       printPlan(llvm::outs(), "fixed Megatron-style split", fixed, *w);
       llvm::outs() << llvm::formatv(
@@ -228,6 +234,7 @@ void PhazePartitionPass::runOnOperation() {
   po.tokensPerSample = tokensPerSample;
   po.recompute = policy;
   po.checkpoint = checkpoint;
+  po.selective = selective;
   po.schedule = schedule;
   std::string error;
   PlanProblem p =

@@ -35,6 +35,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -934,6 +935,57 @@ PhazeTrainingGraphPass::deriveLayer(func::FuncOp fn, SymbolTable &symbols,
     if (!argIsParameter[a.getArgNumber()])
       inputBytes += bytesOf(a.getType());
 
+  // Selective recomputation (Korthikanti et al., MLSys'23): the attention
+  // core, from a contraction of two activations (Q K^T) up to the next
+  // contraction of two activations (scores x V), has large activations but
+  // little work; it is recomputed before backward instead of saved. Found
+  // by structure: the ops reachable from an activation x activation
+  // contraction that reach one, the second excluded.
+  int64_t selectiveBytes = -1;
+  {
+    llvm::DenseSet<Value> act;
+    for (BlockArgument a : body.getArguments())
+      if (!argIsParameter[a.getArgNumber()] && isFloatTensor(a.getType()))
+        act.insert(a);
+    auto actByAct = [&](Operation *op) {
+      auto l = dyn_cast<linalg::LinalgOp>(op);
+      return l && linalg::isaContractionOpInterface(l) &&
+             llvm::count_if(l.getDpsInputOperands(), [&](OpOperand *o) {
+               return act.contains(o->get());
+             }) >= 2;
+    };
+    llvm::DenseSet<Operation *> from, to;
+    for (Operation *op : ops) {
+      bool reached = actByAct(op);
+      for (Value v : op->getOperands())
+        if (Operation *def = v.getDefiningOp())
+          reached |= from.contains(def);
+      if (reached)
+        from.insert(op);
+      if (llvm::any_of(op->getOperands(),
+                       [&](Value v) { return act.contains(v); }))
+        for (Value r : op->getResults())
+          act.insert(r);
+    }
+    for (Operation *op : llvm::reverse(ops))
+      for (Operation *user : op->getUsers())
+        if ((actByAct(user) || to.contains(user)) && !to.contains(op))
+          to.insert(op);
+    int64_t coreBytes = 0;
+    bool anyCore = false;
+    for (Operation *op : ops)
+      if (from.contains(op) && to.contains(op)) {
+        op->setAttr("phaze.selective_recompute", UnitAttr::get(ctx));
+        anyCore = true;
+      }
+    for (Value v : st.saved)
+      if (Operation *def = v.getDefiningOp())
+        if (def->hasAttr("phaze.selective_recompute"))
+          coreBytes += bytesOf(v.getType());
+    if (anyCore)
+      selectiveBytes = savedBytes - coreBytes;
+  }
+
   // The optimizer function.
   bool adam = optimizer == "adam";
   int64_t paramElems = 0, paramBytes = 0;
@@ -1019,7 +1071,8 @@ PhazeTrainingGraphPass::deriveLayer(func::FuncOp fn, SymbolTable &symbols,
               TrainingAttr::get(ctx, FlatSymbolRefAttr::get(st.bwd),
                                 FlatSymbolRefAttr::get(opt), savedBytes,
                                 inputBytes, paramElems, paramBytes, paramBytes,
-                                paramElems * stateBytesPerElem));
+                                paramElems * stateBytesPerElem,
+                                selectiveBytes));
   return success();
 }
 

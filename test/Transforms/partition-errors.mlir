@@ -2,7 +2,7 @@
 // RUN: not phaze-opt %s -split-input-file --phaze-partition="global-batch=4 recompute=sometimes" 2>&1 | FileCheck %s --check-prefix=OPTION
 // RUN: not phaze-opt %s -split-input-file --phaze-partition="global-batch=6 microbatch-size=4" 2>&1 | FileCheck %s --check-prefix=BATCH
 // RUN: not phaze-opt %s -split-input-file --phaze-partition="memory-gib=-4" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
-// OPTION: error: phaze-partition: recompute must be off, full or auto, got 'sometimes'
+// OPTION: error: phaze-partition: recompute must be off, full, auto or selective, got 'sometimes'
 // NEGATIVE: error: phaze-partition: devices, memory-gib and fixed-stages must not be negative
 // BATCH: error: phaze-partition: global-batch (6) must be a positive multiple of the microbatch size (4)
 

@@ -64,6 +64,12 @@ struct PlanLayer {
   double recomputeStashBytes = 0; ///< saved with recomputation (inputs)
   double outputBytes = 0;         ///< activation sent to the next layer
   double forwardFlops = 0;        ///< model FLOPs per microbatch (MFU)
+  /// Selective recomputation (the attention core recomputed, the rest
+  /// stashed): its stash per microbatch (-1: the layer has none) and the
+  /// core's forward time, added to the backward. Read by the loaders'
+  /// `selective` option, not by the DP.
+  double selectiveStashBytes = -1;
+  double selectiveRecomputeS = 0;
 };
 
 /// The chain at another tensor-parallel width: one entry per layer of

@@ -140,6 +140,10 @@ struct PlacementOptions {
   partition::RecomputePolicy recompute = partition::RecomputePolicy::Auto;
   partition::RecomputeCheckpoint checkpoint =
       partition::RecomputeCheckpoint::Layer;
+  /// Selective recomputation everywhere (overrides `recompute`): the
+  /// attention cores recomputed, everything else stashed. Needs the layers'
+  /// makespans filled (fillMakespans) and their ops scheduled.
+  bool selective = false;
   partition::PipelineSchedule schedule = partition::PipelineSchedule::OneFOneB;
 };
 

@@ -296,8 +296,9 @@ def PhazePartitionPass : Pass<"phaze-partition", "mlir::ModuleOp"> {
            "Tokens per sample (default: the sequence dimension of the entry "
            "function's first argument when it is an integer tensor, else 1)">,
     Option<"recompute", "recompute", "std::string", /*default=*/"\"auto\"",
-           "Activation recomputation: off, full, or auto (per stage: only "
-           "where stashing does not fit)">,
+           "Activation recomputation: off, full, auto (per stage: only "
+           "where stashing does not fit), or selective (every layer "
+           "recomputes its attention core, Korthikanti et al.)">,
     Option<"recomputeCheckpoint", "recompute-checkpoint", "std::string",
            /*default=*/"\"layer\"",
            "What recomputation keeps per in-flight microbatch: 'layer' "

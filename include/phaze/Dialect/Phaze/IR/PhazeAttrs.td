@@ -298,7 +298,11 @@ def Phaze_TrainingAttr : Phaze_Attr<"Training", "training"> {
       inputs are kept, and the forward pass runs again before backward;
     * `parameters`: parameter elements; `parameter_bytes`,
       `gradient_bytes`, `optimizer_state_bytes`: their memory (optimizer
-      state includes fp32 master weights in mixed precision).
+      state includes fp32 master weights in mixed precision);
+    * `selective_saved_bytes`: with selective recomputation (Korthikanti et
+      al.), the saved bytes without the attention core's activations (the
+      ops marked `phaze.selective_recompute`, recomputed before backward);
+      -1 (elided) when the layer has no attention core.
   }];
   let parameters = (ins
     "::mlir::FlatSymbolRefAttr":$backward,
@@ -308,7 +312,10 @@ def Phaze_TrainingAttr : Phaze_Attr<"Training", "training"> {
     "int64_t":$parameters,
     "int64_t":$parameter_bytes,
     "int64_t":$gradient_bytes,
-    "int64_t":$optimizer_state_bytes
+    "int64_t":$optimizer_state_bytes,
+    DefaultValuedParameter<"int64_t", "-1",
+                           "saved bytes with selective recomputation">:
+        $selective_saved_bytes
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let extraClassDeclaration = [{
