@@ -100,9 +100,11 @@ struct EvaluatePipelineOptions
       llvm::cl::desc("HBM per device in GiB (0: the chip's off-chip "
                      "capacity)"),
       llvm::cl::init(0.0)};
-  Option<std::string> recompute{*this, "recompute",
-                                llvm::cl::desc("'off', 'full' or 'auto'"),
-                                llvm::cl::init("auto")};
+  Option<std::string> recompute{
+      *this, "recompute",
+      llvm::cl::desc("'off', 'full', 'auto' or 'selective' (attention cores "
+                     "recomputed)"),
+      llvm::cl::init("auto")};
   Option<int64_t> globalBatch{*this, "global-batch",
                               llvm::cl::desc("Samples per iteration"),
                               llvm::cl::init(4096)};
