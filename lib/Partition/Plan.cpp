@@ -346,8 +346,10 @@ using Bits = llvm::SmallVector<uint64_t, 2>;
 bool hasBit(const Bits &s, int v) { return (s[v / 64] >> (v % 64)) & 1; }
 void setBit(Bits &s, int v) { s[v / 64] |= uint64_t(1) << (v % 64); }
 
-/// The most upsets a layer graph may have.
+/// The most upsets a layer graph may have, and the most candidate stages
+/// (pairs of nested upsets) the DP keeps.
 constexpr size_t kMaxUpsets = 20000;
+constexpr size_t kMaxStages = 1000000;
 
 /// The layer graph (the problem's edges, or the chain k → k + 1) and its
 /// upsets, smallest first (the empty set first, every layer last).
@@ -1073,9 +1075,10 @@ struct GraphSearch {
     set.push_back(e);
   }
 
-  /// The stages each upset can start.
-  void prepareShapes() {
-    size_t count = g.upsets.size();
+  /// The stages each upset can start; false when there are more than
+  /// kMaxStages.
+  bool prepareShapes() {
+    size_t count = g.upsets.size(), total = 0;
     shapes.assign(count, {});
     for (size_t a = 1; a < count; ++a)
       for (int b = static_cast<int>(a) - 1; b >= 0; --b) {
@@ -1088,7 +1091,10 @@ struct GraphSearch {
         StageShape sh = shapeOf(p, w, g, stage, g.upsets[b]);
         sh.b = b;
         shapes[a].push_back(std::move(sh));
+        if (++total > kMaxStages)
+          return false;
       }
+    return true;
   }
 
   /// The most stages d pipelines allow.
@@ -1265,7 +1271,11 @@ struct GraphSearch {
       return infeasible("the layer graph has more than " +
                         std::to_string(kMaxUpsets) +
                         " successor-closed sets (candidate stage boundaries)");
-    prepareShapes();
+    if (!prepareShapes())
+      return infeasible("the layer graph has more than " +
+                        std::to_string(kMaxStages) +
+                        " candidate stages (pairs of nested successor-closed "
+                        "sets)");
     prepareBound();
     int all = g.upsets.size() - 1;
     struct {

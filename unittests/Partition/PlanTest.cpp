@@ -789,4 +789,24 @@ TEST(Plan, LayerGraphByHand) {
   EXPECT_NE(error.find("topological order"), std::string::npos) << error;
 }
 
+/// A star (20 layers reading layer 0) has 2^19 + 1 successor-closed sets:
+/// refused with a message, not run out of memory.
+TEST(Plan, LayerGraphTooWide) {
+  PlanProblem p;
+  p.devices = 4;
+  p.intraNode = p.interNode = {1, 0};
+  p.memoryBytes = 1e9;
+  for (int v = 0; v < 21; ++v)
+    p.layers.push_back({"l", 1, 1, 0, 0, 0, 0, 0, 0, 1, 0});
+  for (int v = 1; v < 21; ++v)
+    p.edges.push_back({0, v});
+  std::string error;
+  ASSERT_TRUE(p.check(error)) << error;
+  Plan plan = solvePlan(p);
+  EXPECT_FALSE(plan.feasible);
+  EXPECT_NE(plan.message.find("more than 20000 successor-closed sets"),
+            std::string::npos)
+      << plan.message;
+}
+
 } // namespace
