@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -554,7 +555,9 @@ bool mlir::phaze::partition::parsePlanJson(llvm::StringRef text,
         from = (*pair)[0].getAsInteger();
         to = (*pair)[1].getAsInteger();
       }
-      if (!from || !to) {
+      if (!from || !to || *from < 0 || *to < 0 ||
+          *from > std::numeric_limits<int>::max() ||
+          *to > std::numeric_limits<int>::max()) {
         ep.index(k).report("expected a [from, to] pair of layer indices");
         return fail();
       }

@@ -93,8 +93,11 @@ struct Chain {
       // Every layer's input; one layer's activations rebuilt at a time.
       act = inflight * (rstash[j] - rstash[i]) + peak;
     else
-      // The stage's input; the whole stage rebuilt for one microbatch.
-      act = inflight * ls[i].recomputeStashBytes + (stash[j] - stash[i]);
+      // The stage's input (what crosses into it; the model's input for
+      // the first); the whole stage rebuilt for one microbatch.
+      act = inflight * (i > 0 ? p.layers[i - 1].outputBytes
+                              : ls[0].recomputeStashBytes) +
+            (stash[j] - stash[i]);
     return (stat[j] - stat[i]) + act;
   }
   double memory(int i, int j, bool r, int64_t inflight) const {
@@ -348,8 +351,8 @@ void setBit(Bits &s, int v) { s[v / 64] |= uint64_t(1) << (v % 64); }
 
 /// The most upsets a layer graph may have, and the most candidate stages
 /// (pairs of nested upsets) the DP keeps.
-constexpr size_t kMaxUpsets = 20000;
-constexpr size_t kMaxStages = 1000000;
+constexpr size_t kMaxUpsets = 5000;
+constexpr size_t kMaxStages = 500000;
 
 /// The layer graph (the problem's edges, or the chain k → k + 1) and its
 /// upsets, smallest first (the empty set first, every layer last).
@@ -399,10 +402,10 @@ struct LayerGraph {
           setBit(x, v);
           if (seen.insert(x).second)
             next.push_back(std::move(x));
+          if (upsets.size() + next.size() > kMaxUpsets)
+            return false;
         }
       nested &= next.size() == 1;
-      if (upsets.size() + next.size() > kMaxUpsets)
-        return false;
       for (Bits &x : next) {
         upsets.push_back(x);
         sizes.push_back(size);
@@ -431,8 +434,8 @@ struct StageShape {
   /// stages of equal layers sum to equal values, so the DP's Pareto sets
   /// see their ties), and the largest single-layer stash.
   struct Figures {
-    /// input: the recomputation checkpoints of the layers that read
-    /// nothing inside the stage (its inputs).
+    /// input: the recomputation checkpoints of the stage's layers that
+    /// read no other layer (the model's input).
     double fw = 0, bw = 0, opt = 0, stat = 0, grad = 0, stash = 0, rstash = 0,
            input = 0, peak = 0;
   };
@@ -461,7 +464,8 @@ StageShape shapeOf(const PlanProblem &p, const Widths &w, const LayerGraph &g,
       x.rstash += l.recomputeStashBytes;
       x.peak = std::max(x.peak, l.stashBytes);
     }
-    if (llvm::none_of(g.preds[v], [&](int x) { return hasBit(stage, x); }))
+    // A layer reading no other layer reads the model's input.
+    if (g.preds[v].empty())
       for (size_t wi = 0; wi < w.ts.size(); ++wi)
         sh.at[wi].input += w.chains[wi].ls[v].recomputeStashBytes;
     for (int x : g.preds[v])
@@ -499,7 +503,7 @@ double stageMemory(const PlanProblem &p, const StageShape &sh, size_t wi,
     return x.stat + inflight * x.stash;
   if (p.checkpoint == RecomputeCheckpoint::Layer)
     return x.stat + inflight * x.rstash + x.peak;
-  return x.stat + inflight * x.input + x.stash;
+  return x.stat + inflight * (x.input + sh.inBytes) + x.stash;
 }
 
 /// Fills the derived figures of `plan` (stages with first/last/t/recompute).
@@ -1257,13 +1261,23 @@ struct GraphSearch {
       }
     if (incumbent.feasible)
       bound_ = incumbent.timePerBatchS * (1 + 1e-9);
+    // The largest divisor d of M with u·d <= devices, by binary search
+    // over M's divisors.
+    std::vector<int64_t> divisors;
+    for (int64_t d = 1; d * d <= p.microbatches; ++d)
+      if (p.microbatches % d == 0) {
+        divisors.push_back(d);
+        if (d * d != p.microbatches)
+          divisors.push_back(p.microbatches / d);
+      }
+    std::sort(divisors.begin(), divisors.end());
     fewestMicrobatches.assign(p.devices + 1, kInf);
-    for (int64_t u = 1; u <= p.devices; ++u)
-      for (int64_t d = std::min(p.microbatches, p.devices / u); d >= 1; --d)
-        if (p.microbatches % d == 0) {
-          fewestMicrobatches[u] = static_cast<double>(p.microbatches / d);
-          break;
-        }
+    for (int64_t u = 1; u <= p.devices; ++u) {
+      auto it =
+          std::upper_bound(divisors.begin(), divisors.end(), p.devices / u);
+      if (it != divisors.begin())
+        fewestMicrobatches[u] = static_cast<double>(p.microbatches / *--it);
+    }
   }
 
   Plan solve() {

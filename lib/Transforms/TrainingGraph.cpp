@@ -936,48 +936,71 @@ PhazeTrainingGraphPass::deriveLayer(func::FuncOp fn, SymbolTable &symbols,
       inputBytes += bytesOf(a.getType());
 
   // Selective recomputation (Korthikanti et al., MLSys'23): the attention
-  // core, from a contraction of two activations (Q K^T) up to the next
-  // contraction of two activations (scores x V), has large activations but
-  // little work; it is recomputed before backward instead of saved. Found
-  // by structure: the ops reachable from an activation x activation
-  // contraction that reach one, the second excluded.
+  // core has large activations but little work; it is recomputed before
+  // backward instead of saved. Found by structure: the ops on paths from a
+  // contraction of two activations (Q K^T) to the next one (scores x V,
+  // itself excluded) that pass through no other contraction.
   int64_t selectiveBytes = -1;
   {
+    // Activations: what depends on an input that is not a parameter (token
+    // ids included).
     llvm::DenseSet<Value> act;
     for (BlockArgument a : body.getArguments())
-      if (!argIsParameter[a.getArgNumber()] && isFloatTensor(a.getType()))
+      if (!argIsParameter[a.getArgNumber()])
         act.insert(a);
-    auto actByAct = [&](Operation *op) {
-      auto l = dyn_cast<linalg::LinalgOp>(op);
-      return l && linalg::isaContractionOpInterface(l) &&
-             llvm::count_if(l.getDpsInputOperands(), [&](OpOperand *o) {
-               return act.contains(o->get());
-             }) >= 2;
-    };
-    llvm::DenseSet<Operation *> from, to;
-    for (Operation *op : ops) {
-      bool reached = actByAct(op);
-      for (Value v : op->getOperands())
-        if (Operation *def = v.getDefiningOp())
-          reached |= from.contains(def);
-      if (reached)
-        from.insert(op);
+    for (Operation *op : ops)
       if (llvm::any_of(op->getOperands(),
                        [&](Value v) { return act.contains(v); }))
         for (Value r : op->getResults())
           act.insert(r);
+    auto contraction = [](Operation *op) {
+      auto l = dyn_cast<linalg::LinalgOp>(op);
+      return l && linalg::isaContractionOpInterface(l);
+    };
+    auto actByAct = [&](Operation *op) {
+      return contraction(op) &&
+             llvm::count_if(
+                 cast<linalg::LinalgOp>(op).getDpsInputOperands(),
+                 [&](OpOperand *o) { return act.contains(o->get()); }) >= 2;
+    };
+    for (Operation *open : ops) {
+      if (!actByAct(open))
+        continue;
+      // Forward from the opening contraction through non-contractions.
+      llvm::SetVector<Operation *> reached;
+      SmallVector<Operation *> closing, work{open};
+      while (!work.empty()) {
+        Operation *op = work.pop_back_val();
+        for (Operation *user : op->getUsers()) {
+          if (user->getBlock() != &body || user == open)
+            continue;
+          if (actByAct(user)) {
+            closing.push_back(user);
+            continue;
+          }
+          if (!contraction(user) && reached.insert(user))
+            work.push_back(user);
+        }
+      }
+      // Back from each closing contraction within what was reached.
+      llvm::DenseSet<Operation *> core;
+      work.assign(closing.begin(), closing.end());
+      while (!work.empty()) {
+        Operation *op = work.pop_back_val();
+        for (Value v : op->getOperands()) {
+          Operation *def = v.getDefiningOp();
+          if (def && (def == open || reached.contains(def)) &&
+              core.insert(def).second)
+            work.push_back(def);
+        }
+      }
+      for (Operation *op : core)
+        op->setAttr("phaze.selective_recompute", UnitAttr::get(ctx));
     }
-    for (Operation *op : llvm::reverse(ops))
-      for (Operation *user : op->getUsers())
-        if ((actByAct(user) || to.contains(user)) && !to.contains(op))
-          to.insert(op);
-    int64_t coreBytes = 0;
     bool anyCore = false;
     for (Operation *op : ops)
-      if (from.contains(op) && to.contains(op)) {
-        op->setAttr("phaze.selective_recompute", UnitAttr::get(ctx));
-        anyCore = true;
-      }
+      anyCore |= op->hasAttr("phaze.selective_recompute");
+    int64_t coreBytes = 0;
     for (Value v : st.saved)
       if (Operation *def = v.getDefiningOp())
         if (def->hasAttr("phaze.selective_recompute"))

@@ -11,7 +11,6 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
-#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -100,9 +99,9 @@ LogicalResult StageAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 int64_t devices, bool recompute,
                                 accel::F64 loadS, accel::F64 memoryBytes,
                                 ArrayRef<int64_t> layers) {
-  if (firstLayer < 0 || lastLayer < firstLayer)
+  if (firstLayer < 0 || lastLayer < firstLayer || lastLayer >= (1ll << 31))
     return emitError() << "layers must satisfy 0 <= first_layer <= "
-                          "last_layer, got "
+                          "last_layer < 2^31, got "
                        << firstLayer << " and " << lastLayer;
   if (!layers.empty() &&
       (layers.front() != firstLayer || layers.back() != lastLayer ||
@@ -134,31 +133,56 @@ LogicalResult PlanAttr::verify(
   if (static_cast<int64_t>(stages.size()) != p)
     return emitError() << "'p' is " << p << " but there are " << stages.size()
                        << " stages";
-  // Intervals follow each other; stages of a layer DAG (with `layers`)
-  // cover every position once.
-  int64_t next = 0;
+  // Intervals follow each other; stages of a layer DAG (some with
+  // `layers`) cover every position once: no two overlap, and their sizes
+  // add up to the largest position + 1. Intervals are compared as ranges
+  // (never expanded).
   bool sets = false;
-  llvm::DenseSet<int64_t> seen;
-  for (auto [i, a] : llvm::enumerate(stages)) {
+  for (Attribute a : stages) {
     auto stage = llvm::dyn_cast<StageAttr>(a);
     if (!stage)
       return emitError() << "'stages' must hold #phaze.stage attributes";
     sets |= !stage.getLayers().empty();
-    SmallVector<int64_t> positions(stage.getLayers());
-    if (positions.empty())
-      for (int64_t v = stage.getFirstLayer(); v <= stage.getLastLayer(); ++v)
-        positions.push_back(v);
-    for (int64_t v : positions)
-      if (!seen.insert(v).second)
-        return emitError() << "layer " << v << " is in two stages";
-    if (!sets && stage.getFirstLayer() != next)
-      return emitError() << "stage " << i << " starts at layer "
-                         << stage.getFirstLayer() << ", expected " << next;
-    next = stage.getLastLayer() + 1;
   }
-  for (int64_t v = 0; sets && v < static_cast<int64_t>(seen.size()); ++v)
-    if (!seen.count(v))
-      return emitError() << "layer " << v << " is in no stage";
+  if (!sets) {
+    int64_t next = 0;
+    for (auto [i, a] : llvm::enumerate(stages)) {
+      auto stage = llvm::cast<StageAttr>(a);
+      if (stage.getFirstLayer() != next)
+        return emitError() << "stage " << i << " starts at layer "
+                           << stage.getFirstLayer() << ", expected " << next;
+      next = stage.getLastLayer() + 1;
+    }
+  } else {
+    SmallVector<std::pair<int64_t, int64_t>> ranges; // intervals and points
+    int64_t total = 0, largest = 0;
+    for (Attribute a : stages) {
+      auto stage = llvm::cast<StageAttr>(a);
+      largest = std::max(largest, stage.getLastLayer());
+      if (stage.getLayers().empty()) {
+        ranges.push_back({stage.getFirstLayer(), stage.getLastLayer()});
+        total += stage.getLastLayer() - stage.getFirstLayer() + 1;
+        continue;
+      }
+      for (int64_t v : stage.getLayers())
+        ranges.push_back({v, v});
+      total += stage.getLayers().size();
+    }
+    llvm::sort(ranges);
+    for (size_t k = 1; k < ranges.size(); ++k)
+      if (ranges[k].first <= ranges[k - 1].second)
+        return emitError() << "layer " << ranges[k].first
+                           << " is in two stages";
+    if (total != largest + 1) {
+      int64_t gap = 0;
+      for (auto [lo, hi] : ranges) {
+        if (lo != gap)
+          break;
+        gap = hi + 1;
+      }
+      return emitError() << "layer " << gap << " is in no stage";
+    }
+  }
   for (accel::F64 x : {timePerIterationS, pipelineS, allReduceS, optimizerS,
                        samplesPerS, tokensPerS, peakMemoryBytes, mfu, solveS})
     if (!(x.value() >= 0))
