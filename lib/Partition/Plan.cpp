@@ -128,6 +128,16 @@ int64_t inflightOf(const PlanProblem &p, int64_t sigma, int64_t m) {
   return p.schedule == PipelineSchedule::GPipe ? m : std::min(sigma, m);
 }
 
+/// The in-flight cap of DP tables: "no cap".
+constexpr int64_t kUncapped = std::numeric_limits<int64_t>::max() / 4;
+
+/// The in-flight cap a table for m microbatches per pipeline and stage
+/// counts up to `depth` needs: under 1F1B min(σ, m) only matters when
+/// m < depth, so every larger m shares the uncapped table.
+int64_t tableCap(const PlanProblem &p, int64_t m, int64_t depth) {
+  return p.schedule == PipelineSchedule::OneFOneB && m >= depth ? kUncapped : m;
+}
+
 /// Recomputation choices the policy allows, fastest first.
 std::vector<bool> choices(const PlanProblem &p) {
   switch (p.recompute) {
@@ -848,18 +858,15 @@ struct Search {
   /// cap min(σ, m) only matters when m < depth, so every such d shares the
   /// uncapped table.
   Table &tableFor(int64_t m, bool intra, int64_t depth) {
-    int64_t cap = m;
-    if (p.schedule == PipelineSchedule::OneFOneB && m >= depth)
-      cap = std::numeric_limits<int64_t>::max() / 4;
+    int64_t cap = tableCap(p, m, depth);
     auto key = std::make_pair(cap, intra);
     auto it = tables.find(key);
     if (it != tables.end() && it->second.bound >= depth)
       return it->second;
     // A capped 1F1B table starts from the uncapped one where they agree.
-    const int64_t uncapped = std::numeric_limits<int64_t>::max() / 4;
     const Table *base = nullptr;
-    if (p.schedule == PipelineSchedule::OneFOneB && cap < uncapped) {
-      auto u = tables.find(std::make_pair(uncapped, intra));
+    if (p.schedule == PipelineSchedule::OneFOneB && cap < kUncapped) {
+      auto u = tables.find(std::make_pair(kUncapped, intra));
       if (u != tables.end() && u->second.bound >= cap)
         base = &u->second;
     }
@@ -1192,9 +1199,7 @@ struct GraphSearch {
   GraphTable &tableFor(int64_t m, bool intra, int64_t depth) {
     if (intra)
       depth = std::min(depth, p.devicesPerNode / w.smallest);
-    int64_t cap = m;
-    if (p.schedule == PipelineSchedule::OneFOneB && m >= depth)
-      cap = std::numeric_limits<int64_t>::max() / 4;
+    int64_t cap = tableCap(p, m, depth);
     auto key = std::make_pair(cap, intra);
     auto it = tables.find(key);
     if (it != tables.end() && it->second.bound >= depth)

@@ -478,23 +478,38 @@ FailureOr<LayerChain> mlir::phaze::loadLayerChain(ModuleOp module,
     PlanLayer layer;
     func::FuncOp backward, optimizer;
   };
-  llvm::DenseMap<Operation *, Loaded> perFunction;
-  for (int k = 0; k < n; ++k) {
-    auto fn = symbols.lookup<func::FuncOp>(calls[k].getCallee());
-    auto [it, inserted] = perFunction.try_emplace(fn);
+  // Appends layer function `fn` at chain position k to `into` (read through
+  // `cache`; `t` is raised to its width).
+  auto append = [&](func::FuncOp fn, int k,
+                    llvm::DenseMap<Operation *, Loaded> &cache, int64_t &t,
+                    ChainWidth &into) -> LogicalResult {
+    auto [it, inserted] = cache.try_emplace(fn);
     if (inserted) {
       FailureOr<PlanLayer> l = loadLayer(
-          symbols, fn, pass, w.t, it->second.backward, it->second.optimizer);
+          symbols, fn, pass, t, it->second.backward, it->second.optimizer);
       if (failed(l))
         return failure();
       it->second.layer = *l;
     }
     PlanLayer l = it->second.layer;
     l.outputBytes = crossing[k];
-    w.layers.push_back(l);
-    w.forward.push_back(fn);
-    w.backward.push_back(it->second.backward);
-    w.optimizer.push_back(it->second.optimizer);
+    into.layers.push_back(l);
+    into.forward.push_back(fn);
+    into.backward.push_back(it->second.backward);
+    into.optimizer.push_back(it->second.optimizer);
+    return success();
+  };
+  {
+    llvm::DenseMap<Operation *, Loaded> perFunction;
+    ChainWidth primary;
+    for (int k = 0; k < n; ++k)
+      if (failed(append(symbols.lookup<func::FuncOp>(calls[k].getCallee()), k,
+                        perFunction, w.t, primary)))
+        return failure();
+    w.layers = std::move(primary.layers);
+    w.forward = std::move(primary.forward);
+    w.backward = std::move(primary.backward);
+    w.optimizer = std::move(primary.optimizer);
   }
   // The chain at other widths: every layer function's variant of that
   // width (a variant at the chain's own width adds nothing).
@@ -525,23 +540,9 @@ FailureOr<LayerChain> mlir::phaze::loadLayerChain(ModuleOp module,
                << " has no variant of width " << t
                << " (other layers have one; run phaze-tensor-parallel "
                << "with widths= on the whole model)";
-      func::FuncOp variant = it->second;
-      auto [at, inserted] = loaded.try_emplace(variant);
-      if (inserted) {
-        int64_t ignored = 1;
-        FailureOr<PlanLayer> l =
-            loadLayer(symbols, variant, pass, ignored, at->second.backward,
-                      at->second.optimizer);
-        if (failed(l))
-          return failure();
-        at->second.layer = *l;
-      }
-      PlanLayer l = at->second.layer;
-      l.outputBytes = crossing[k];
-      cw.layers.push_back(l);
-      cw.forward.push_back(variant);
-      cw.backward.push_back(at->second.backward);
-      cw.optimizer.push_back(at->second.optimizer);
+      int64_t ignored = 1;
+      if (failed(append(it->second, k, loaded, ignored, cw)))
+        return failure();
     }
     w.otherWidths.push_back(std::move(cw));
   }

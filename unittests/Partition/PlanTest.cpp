@@ -26,86 +26,23 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-/// Time per batch of a plan, or kInf when it does not fit.
+double scoreMixed(const PlanProblem &p, const std::vector<int> &firsts,
+                  const std::vector<int64_t> &ts, int64_t d,
+                  const std::vector<bool> &rec);
+
+/// Time per batch of a plan with every stage at p.t, or kInf when it does
+/// not fit (the transcription of the model below, scoreGraph).
 double score(const PlanProblem &p, const std::vector<int> &firsts, int64_t d,
              const std::vector<bool> &rec) {
-  int n = p.layers.size();
-  int64_t s = firsts.size();
-  if (p.microbatches % d || s * p.t * d > p.devices)
-    return kInf;
-  int64_t m = p.microbatches / d;
-  auto inNode = [&](int64_t devices) {
-    return devices <= p.devicesPerNode && p.devicesPerNode % devices == 0;
-  };
-  const PlanLink &pp = inNode(s * p.t) ? p.intraNode : p.interNode;
-  const PlanLink &dl = inNode(s * p.t * d) ? p.intraNode : p.interNode;
-  double maxLoad = 0, maxAr = 0, maxOpt = 0;
-  for (int64_t k = 0; k < s; ++k) {
-    int i = firsts[k], j = k + 1 < s ? firsts[k + 1] : n;
-    if (rec[k] && p.recompute == RecomputePolicy::Off)
-      return kInf;
-    if (!rec[k] && p.recompute == RecomputePolicy::Full)
-      return kInf;
-    double load = 0, stat = 0, act = 0, peak = 0, grad = 0, opt = 0;
-    for (int v = i; v < j; ++v) {
-      const PlanLayer &l = p.layers[v];
-      load += l.forwardS + l.backwardS + (rec[k] ? l.forwardS : 0);
-      stat += l.parameterBytes + l.gradientBytes + l.optimizerStateBytes;
-      act += rec[k] ? l.recomputeStashBytes : l.stashBytes;
-      peak = std::max(peak, l.stashBytes);
-      grad += l.gradientBytes;
-      opt += l.optimizerS;
-    }
-    if (i > 0)
-      load += p.layers[i - 1].outputBytes / pp.bandwidthBytesPerS + pp.latencyS;
-    if (j < n)
-      load += p.layers[j - 1].outputBytes / pp.bandwidthBytesPerS + pp.latencyS;
-    int64_t sigma = s - k;
-    int64_t inflight =
-        p.schedule == PipelineSchedule::GPipe ? m : std::min<int64_t>(sigma, m);
-    double mem = stat + inflight * act + (rec[k] ? peak : 0);
-    if (rec[k] && p.checkpoint == RecomputeCheckpoint::Stage) {
-      // Only the stage's input is kept (what crosses into it; the model's
-      // input for the first stage); all its activations are rebuilt.
-      double all = 0;
-      for (int v = i; v < j; ++v)
-        all += p.layers[v].stashBytes;
-      double input =
-          i > 0 ? p.layers[i - 1].outputBytes : p.layers[0].recomputeStashBytes;
-      mem = stat + inflight * input + all;
-    }
-    if (mem > p.memoryBytes)
-      return kInf;
-    double ar = d > 1 && grad > 0
-                    ? 2.0 * (d - 1) / d * grad / dl.bandwidthBytesPerS +
-                          2.0 * (d - 1) * dl.latencyS
-                    : 0;
-    maxLoad = std::max(maxLoad, load);
-    maxAr = std::max(maxAr, ar);
-    maxOpt = std::max(maxOpt, opt);
-  }
-  return maxLoad * (m + s - 1) + maxAr + maxOpt;
+  return scoreMixed(p, firsts, std::vector<int64_t>(firsts.size(), p.t), d,
+                    rec);
 }
 
-double bruteForce(const PlanProblem &p) {
-  int n = p.layers.size();
-  double best = kInf;
-  for (unsigned mask = 0; mask < (1u << (n - 1)); ++mask) {
-    std::vector<int> firsts{0};
-    for (int v = 1; v < n; ++v)
-      if ((mask >> (v - 1)) & 1)
-        firsts.push_back(v);
-    int s = firsts.size();
-    for (int64_t d = 1; d <= p.devices; ++d)
-      for (unsigned r = 0; r < (1u << s); ++r) {
-        std::vector<bool> rec;
-        for (int k = 0; k < s; ++k)
-          rec.push_back((r >> k) & 1);
-        best = std::min(best, score(p, firsts, d, rec));
-      }
-  }
-  return best;
-}
+double bruteForceGraph(const PlanProblem &p);
+
+/// The best over every cut, d and recomputation per stage (the layer-graph
+/// brute force below on the chain, one width).
+double bruteForce(const PlanProblem &p) { return bruteForceGraph(p); }
 
 PlanProblem randomProblem(std::mt19937 &rng, int n) {
   std::uniform_real_distribution<double> u(0, 1);
@@ -340,37 +277,9 @@ double scoreMixed(const PlanProblem &p, const std::vector<int> &firsts,
   return scoreGraph(p, stageOf, firsts.size(), ts, d, rec);
 }
 
-double bruteForceMixed(const PlanProblem &p) {
-  int n = p.layers.size();
-  std::vector<int64_t> widths{p.t};
-  for (const PlanWidth &w : p.otherWidths)
-    widths.push_back(w.t);
-  int nw = widths.size();
-  double best = kInf;
-  for (unsigned mask = 0; mask < (1u << (n - 1)); ++mask) {
-    std::vector<int> firsts{0};
-    for (int v = 1; v < n; ++v)
-      if ((mask >> (v - 1)) & 1)
-        firsts.push_back(v);
-    int s = firsts.size();
-    int combos = 1;
-    for (int k = 0; k < s; ++k)
-      combos *= nw;
-    for (int c = 0; c < combos; ++c) {
-      std::vector<int64_t> ts;
-      for (int k = 0, x = c; k < s; ++k, x /= nw)
-        ts.push_back(widths[x % nw]);
-      for (int64_t d = 1; d <= p.devices; ++d)
-        for (unsigned r = 0; r < (1u << s); ++r) {
-          std::vector<bool> rec;
-          for (int k = 0; k < s; ++k)
-            rec.push_back((r >> k) & 1);
-          best = std::min(best, scoreMixed(p, firsts, ts, d, rec));
-        }
-    }
-  }
-  return best;
-}
+/// The best over every cut, width and recomputation per stage and d: the
+/// layer-graph brute force below on the chain.
+double bruteForceMixed(const PlanProblem &p) { return bruteForceGraph(p); }
 
 /// A random chain at widths 1, 2 and maybe 4: a wider layer is faster but
 /// not perfectly (a random efficiency), holds a share of the weights, and
@@ -407,6 +316,18 @@ PlanProblem randomMixedProblem(std::mt19937 &rng, int n) {
   return p;
 }
 
+/// An infeasible plan names the smallest memory that admits one: that
+/// memory does, 1e-5 less does not.
+void expectMemoryExplained(const PlanProblem &p, const Plan &plan, int trial) {
+  EXPECT_FALSE(plan.feasible) << "trial " << trial;
+  ASSERT_GT(plan.memoryNeededBytes, 0) << "trial " << trial;
+  PlanProblem q = p;
+  q.memoryBytes = plan.memoryNeededBytes;
+  EXPECT_TRUE(solvePlan(q).feasible) << "trial " << trial;
+  q.memoryBytes = plan.memoryNeededBytes * (1 - 1e-5);
+  EXPECT_FALSE(solvePlan(q).feasible) << "trial " << trial;
+}
+
 TEST(Plan, MixedWidthsEqualBruteForce) {
   std::mt19937 rng(2021);
   int feasible = 0, infeasible = 0, mixed = 0;
@@ -421,13 +342,7 @@ TEST(Plan, MixedWidthsEqualBruteForce) {
     Plan verdict = solvePlan(quiet);
     EXPECT_EQ(verdict.feasible, plan.feasible) << "trial " << trial;
     if (expected == kInf) {
-      EXPECT_FALSE(plan.feasible) << "trial " << trial;
-      ASSERT_GT(plan.memoryNeededBytes, 0) << "trial " << trial;
-      PlanProblem q = p;
-      q.memoryBytes = plan.memoryNeededBytes;
-      EXPECT_TRUE(solvePlan(q).feasible) << "trial " << trial;
-      q.memoryBytes = plan.memoryNeededBytes * (1 - 1e-5);
-      EXPECT_FALSE(solvePlan(q).feasible) << "trial " << trial;
+      expectMemoryExplained(p, plan, trial);
       ++infeasible;
       continue;
     }
@@ -646,9 +561,14 @@ double scoreGraph(const PlanProblem &p, const std::vector<int> &stageOf,
 }
 
 /// The best over every assignment of layers to s non-empty stages that no
-/// edge runs backwards in, every width and recomputation per stage, every d.
+/// edge runs backwards in (no edges: the chain's), every width and
+/// recomputation per stage, every d.
 double bruteForceGraph(const PlanProblem &p) {
   int n = p.layers.size();
+  std::vector<PlanEdge> edges = p.edges;
+  if (edges.empty())
+    for (int v = 0; v + 1 < n; ++v)
+      edges.push_back({v, v + 1});
   std::vector<int64_t> widths{p.t};
   for (const PlanWidth &w : p.otherWidths)
     widths.push_back(w.t);
@@ -668,7 +588,7 @@ double bruteForceGraph(const PlanProblem &p) {
       if (std::find(used.begin(), used.end(), false) != used.end())
         continue;
       bool forward = true;
-      for (const PlanEdge &e : p.edges)
+      for (const PlanEdge &e : edges)
         forward &= stageOf[e.from] <= stageOf[e.to];
       if (!forward)
         continue;
@@ -715,13 +635,7 @@ TEST(Plan, LayerGraphsEqualBruteForce) {
     double expected = bruteForceGraph(p);
     Plan plan = solvePlan(p);
     if (expected == kInf) {
-      EXPECT_FALSE(plan.feasible) << "trial " << trial;
-      ASSERT_GT(plan.memoryNeededBytes, 0) << "trial " << trial;
-      PlanProblem q = p;
-      q.memoryBytes = plan.memoryNeededBytes;
-      EXPECT_TRUE(solvePlan(q).feasible) << "trial " << trial;
-      q.memoryBytes = plan.memoryNeededBytes * (1 - 1e-5);
-      EXPECT_FALSE(solvePlan(q).feasible) << "trial " << trial;
+      expectMemoryExplained(p, plan, trial);
       ++infeasible;
       continue;
     }
