@@ -188,15 +188,20 @@ struct Table {
   EntrySet &at(int i, int64_t s) { return sets[i * (bound + 1) + s]; }
 };
 
-void insert(EntrySet &set, const Entry &e) {
-  for (const Entry &x : set)
-    if (dominates(x, e))
+/// Adds `e` to the Pareto set `set` unless an entry dominates it, dropping
+/// the entries it dominates (`dom(a, b)`: a is no worse than b).
+template <typename Set, typename E, typename Dominates>
+void insertPareto(Set &set, const E &e, Dominates dom) {
+  for (const E &x : set)
+    if (dom(x, e))
       return;
   set.erase(std::remove_if(set.begin(), set.end(),
-                           [&](const Entry &x) { return dominates(e, x); }),
+                           [&](const E &x) { return dom(e, x); }),
             set.end());
   set.push_back(e);
 }
+
+void insert(EntrySet &set, const Entry &e) { insertPareto(set, e, dominates); }
 
 /// The DP for in-flight cap m (under 1F1B: min(σ, m) microbatches at
 /// position σ), stage counts up to `bound`. `base`, when given, is the
@@ -302,22 +307,21 @@ Plan memoryBound(const PlanProblem &p, double needed) {
   return plan;
 }
 
-/// The plan of entry `entry` of state (0, s) of a DP table, walked to the
-/// end (`widthOf` gives an entry's first-stage width), with d pipelines.
-template <typename TableT, typename WidthOf>
-Plan traceBack(const PlanProblem &p, TableT &tb, int64_t d, int64_t s,
-               int entry, WidthOf widthOf) {
+/// The plan of entry `entry` of state (0, s) of a single-width DP table,
+/// walked to the end, with d pipelines.
+Plan traceBack(const PlanProblem &p, Table &tb, int64_t d, int64_t s,
+               int entry) {
   Plan plan;
   plan.d = d;
   plan.microbatchesPerPipeline = p.microbatches / d;
   int n = p.layers.size();
   int i = 0, k = entry;
   while (i < n) {
-    const auto &e = tb.at(i, s)[k];
+    const Entry &e = tb.at(i, s)[k];
     PlanStage st;
     st.first = i;
     st.last = e.next - 1;
-    st.t = widthOf(e);
+    st.t = p.t;
     st.recompute = e.recompute;
     plan.stages.push_back(st);
     i = e.next;
@@ -1076,14 +1080,9 @@ struct GraphSearch {
   }
 
   static void insert(GraphSet &set, const GraphEntry &e, bool exactU) {
-    for (const GraphEntry &x : set)
-      if (dominates(x, e, exactU))
-        return;
-    set.erase(std::remove_if(
-                  set.begin(), set.end(),
-                  [&](const GraphEntry &x) { return dominates(e, x, exactU); }),
-              set.end());
-    set.push_back(e);
+    insertPareto(set, e, [exactU](const GraphEntry &a, const GraphEntry &b) {
+      return dominates(a, b, exactU);
+    });
   }
 
   /// The stages each upset can start; false when there are more than
@@ -1403,9 +1402,7 @@ Plan mlir::phaze::partition::solvePlan(const PlanProblem &p) {
   Table &tb = search.tableFor(
       p.microbatches / best.d, best.intra,
       best.intra ? std::min(depth, p.devicesPerNode / p.t) : depth);
-  Plan plan = traceBack(p, tb, best.d, best.s, best.entry,
-                        [&](const Entry &) { return p.t; });
-  return finish(p, Widths(p), std::move(plan));
+  return finish(p, Widths(p), traceBack(p, tb, best.d, best.s, best.entry));
 }
 
 const char *mlir::phaze::partition::toString(RecomputePolicy policy) {

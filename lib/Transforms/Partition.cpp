@@ -213,9 +213,8 @@ void PhazePartitionPass::runOnOperation() {
       return;
     auto fixed = module->getAttrOfType<PlanAttr>(PlanAttr::getFixedAttrName());
     printPlan(llvm::outs(),
-              recompute == "selective"
-                  ? "phaze-partition: optimum (selective recomputation)"
-                  : "phaze-partition: optimum",
+              selective ? "phaze-partition: optimum (selective recomputation)"
+                        : "phaze-partition: optimum",
               plan, *w);
     if (fixed) {
       printPlan(llvm::outs(), "fixed Megatron-style split", fixed, *w);

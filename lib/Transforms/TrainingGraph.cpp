@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "phaze/Analysis/OpAnalysis.h"
 #include "phaze/Dialect/Phaze/IR/PhazeOps.h"
 #include "phaze/Transforms/Passes.h"
 
@@ -65,6 +66,76 @@ int64_t bytesOf(Type t) {
   if (!e.isIntOrFloat())
     return 0;
   return shaped.getNumElements() * ((e.getIntOrFloatBitWidth() + 7) / 8);
+}
+
+/// Selective recomputation (Korthikanti et al., MLSys'23): an attention
+/// core has large activations but little work, so it is recomputed before
+/// backward instead of saved. Found by structure: the ops on paths from a
+/// contraction of two activations (Q K^T) to the next one (scores x V,
+/// itself excluded) that pass through no other contraction (contractions
+/// as phaze-analyze-ops classifies them). Marks them
+/// `phaze.selective_recompute`; returns whether it marked any.
+bool markAttentionCores(ArrayRef<Operation *> ops, Block &body,
+                        ArrayRef<bool> argIsParameter) {
+  // Activations: what depends on an input that is not a parameter (token
+  // ids included).
+  llvm::DenseSet<Value> act;
+  for (BlockArgument a : body.getArguments())
+    if (!argIsParameter[a.getArgNumber()])
+      act.insert(a);
+  for (Operation *op : ops)
+    if (llvm::any_of(op->getOperands(),
+                     [&](Value v) { return act.contains(v); }))
+      for (Value r : op->getResults())
+        act.insert(r);
+  auto contraction = [](Operation *op) {
+    std::optional<OpAnalysisResult> r = analyzeOp(op);
+    return r && r->attr.getPattern() == OpPattern::Contraction;
+  };
+  auto actByAct = [&](Operation *op) {
+    auto l = dyn_cast<linalg::LinalgOp>(op);
+    return l && contraction(op) &&
+           llvm::count_if(l.getDpsInputOperands(), [&](OpOperand *o) {
+             return act.contains(o->get());
+           }) >= 2;
+  };
+  bool any = false;
+  for (Operation *open : ops) {
+    if (!actByAct(open))
+      continue;
+    // Forward from the opening contraction through non-contractions.
+    llvm::SetVector<Operation *> reached;
+    SmallVector<Operation *> closing, work{open};
+    while (!work.empty()) {
+      Operation *op = work.pop_back_val();
+      for (Operation *user : op->getUsers()) {
+        if (user->getBlock() != &body || user == open)
+          continue;
+        if (actByAct(user)) {
+          closing.push_back(user);
+          continue;
+        }
+        if (!contraction(user) && reached.insert(user))
+          work.push_back(user);
+      }
+    }
+    // Back from each closing contraction within what was reached.
+    llvm::DenseSet<Operation *> core;
+    work.assign(closing.begin(), closing.end());
+    while (!work.empty()) {
+      Operation *op = work.pop_back_val();
+      for (Value v : op->getOperands()) {
+        Operation *def = v.getDefiningOp();
+        if (def && (def == open || reached.contains(def)) &&
+            core.insert(def).second)
+          work.push_back(def);
+      }
+    }
+    for (Operation *op : core)
+      op->setAttr("phaze.selective_recompute", UnitAttr::get(op->getContext()));
+    any |= !core.empty();
+  }
+  return any;
 }
 
 bool isFloatTensor(Type t) {
@@ -935,78 +1006,14 @@ PhazeTrainingGraphPass::deriveLayer(func::FuncOp fn, SymbolTable &symbols,
     if (!argIsParameter[a.getArgNumber()])
       inputBytes += bytesOf(a.getType());
 
-  // Selective recomputation (Korthikanti et al., MLSys'23): the attention
-  // core has large activations but little work; it is recomputed before
-  // backward instead of saved. Found by structure: the ops on paths from a
-  // contraction of two activations (Q K^T) to the next one (scores x V,
-  // itself excluded) that pass through no other contraction.
+  // Selective recomputation: without the attention cores' saved tensors.
   int64_t selectiveBytes = -1;
-  {
-    // Activations: what depends on an input that is not a parameter (token
-    // ids included).
-    llvm::DenseSet<Value> act;
-    for (BlockArgument a : body.getArguments())
-      if (!argIsParameter[a.getArgNumber()])
-        act.insert(a);
-    for (Operation *op : ops)
-      if (llvm::any_of(op->getOperands(),
-                       [&](Value v) { return act.contains(v); }))
-        for (Value r : op->getResults())
-          act.insert(r);
-    auto contraction = [](Operation *op) {
-      auto l = dyn_cast<linalg::LinalgOp>(op);
-      return l && linalg::isaContractionOpInterface(l);
-    };
-    auto actByAct = [&](Operation *op) {
-      return contraction(op) &&
-             llvm::count_if(
-                 cast<linalg::LinalgOp>(op).getDpsInputOperands(),
-                 [&](OpOperand *o) { return act.contains(o->get()); }) >= 2;
-    };
-    for (Operation *open : ops) {
-      if (!actByAct(open))
-        continue;
-      // Forward from the opening contraction through non-contractions.
-      llvm::SetVector<Operation *> reached;
-      SmallVector<Operation *> closing, work{open};
-      while (!work.empty()) {
-        Operation *op = work.pop_back_val();
-        for (Operation *user : op->getUsers()) {
-          if (user->getBlock() != &body || user == open)
-            continue;
-          if (actByAct(user)) {
-            closing.push_back(user);
-            continue;
-          }
-          if (!contraction(user) && reached.insert(user))
-            work.push_back(user);
-        }
-      }
-      // Back from each closing contraction within what was reached.
-      llvm::DenseSet<Operation *> core;
-      work.assign(closing.begin(), closing.end());
-      while (!work.empty()) {
-        Operation *op = work.pop_back_val();
-        for (Value v : op->getOperands()) {
-          Operation *def = v.getDefiningOp();
-          if (def && (def == open || reached.contains(def)) &&
-              core.insert(def).second)
-            work.push_back(def);
-        }
-      }
-      for (Operation *op : core)
-        op->setAttr("phaze.selective_recompute", UnitAttr::get(ctx));
-    }
-    bool anyCore = false;
-    for (Operation *op : ops)
-      anyCore |= op->hasAttr("phaze.selective_recompute");
-    int64_t coreBytes = 0;
+  if (markAttentionCores(ops, body, argIsParameter)) {
+    selectiveBytes = savedBytes;
     for (Value v : st.saved)
       if (Operation *def = v.getDefiningOp())
         if (def->hasAttr("phaze.selective_recompute"))
-          coreBytes += bytesOf(v.getType());
-    if (anyCore)
-      selectiveBytes = savedBytes - coreBytes;
+          selectiveBytes -= bytesOf(v.getType());
   }
 
   // The optimizer function.
