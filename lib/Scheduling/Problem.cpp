@@ -8,6 +8,7 @@
 #include "phaze/Scheduling/Problem.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <sstream>
@@ -15,13 +16,6 @@
 using namespace mlir::phaze::sched;
 
 namespace {
-
-bool usesTensor(UnitKind k) {
-  return k == UnitKind::Tensor || k == UnitKind::Fused;
-}
-bool usesVector(UnitKind k) {
-  return k == UnitKind::Vector || k == UnitKind::Fused;
-}
 
 std::string label(const Problem &p, int i) {
   const std::string &n = p.tasks[i].name;
@@ -218,65 +212,25 @@ double mlir::phaze::sched::serialBound(const Problem &p) {
   return sum;
 }
 
-Schedule mlir::phaze::sched::listSchedule(const Problem &p) {
-  int n = p.tasks.size();
-  std::vector<std::vector<int>> succ(n), pred(n);
-  for (auto [a, b] : p.edges) {
-    succ[a].push_back(b);
-    pred[b].push_back(a);
+namespace {
+
+/// Places tasks one at a time, each at the earliest time at or after its
+/// ready time where its units are free for its whole duration (the serial
+/// schedule-generation scheme).
+class Placer {
+public:
+  Placer(const Problem &p) : p(p), n(p.tasks.size()), pred(n) {
+    for (auto [a, b] : p.edges)
+      pred[b].push_back(a);
+    s.start.assign(n, 0);
+    s.parallel.assign(n, false);
   }
-  // Priority: the longest path to the end at best latencies.
-  std::vector<int> order = p.topologicalOrder();
-  std::vector<double> tail(n, 0);
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    double after = 0;
-    for (int j : succ[*it])
-      after = std::max(after, tail[j]);
-    tail[*it] = p.tasks[*it].best() + after;
-  }
-  Schedule s;
-  s.start.assign(n, 0);
-  s.parallel.assign(n, false);
-  std::vector<bool> done(n, false);
-  std::vector<int> placed;
-  // Whether task i (intra-op parallel or not) fits at t0: the units it
-  // needs are free at t0 and at every start inside [t0, t0 + d).
-  auto fitsAt = [&](int i, bool par, double t) {
-    int64_t tensor = 0, vector = 0;
-    for (int j : placed) {
-      double e = s.start[j] + s.duration(p, j);
-      if (!(s.start[j] <= t && t < e))
-        continue;
-      if (par || s.parallel[j])
-        return false;
-      tensor += usesTensor(p.tasks[j].kind);
-      vector += usesVector(p.tasks[j].kind);
-    }
-    return par || !((usesTensor(p.tasks[i].kind) && tensor >= p.tensorUnits) ||
-                    (usesVector(p.tasks[i].kind) && vector >= p.vectorUnits));
-  };
-  auto fits = [&](int i, bool par, double t0) {
-    double d = par ? p.tasks[i].parallel : p.tasks[i].single;
-    double t1 = t0 + d;
-    if (!fitsAt(i, par, t0))
-      return false;
-    for (int j : placed)
-      if (s.start[j] > t0 && s.start[j] < t1 && !fitsAt(i, par, s.start[j]))
-        return false;
-    return true;
-  };
-  std::vector<double> candidates; // start times to try, reused
-  for (int step = 0; step < n; ++step) {
-    int pick = -1;
-    for (int i = 0; i < n; ++i) {
-      if (done[i] || !std::all_of(pred[i].begin(), pred[i].end(),
-                                  [&](int a) { return done[a]; }))
-        continue;
-      if (pick < 0 || tail[i] > tail[pick])
-        pick = i;
-    }
+
+  /// The earliest start of task `i` in mode `par` after its predecessors
+  /// (all placed) and the tasks placed so far.
+  double earliest(int i, bool par) {
     double ready = 0;
-    for (int a : pred[pick])
+    for (int a : pred[i])
       ready = std::max(ready, s.start[a] + s.duration(p, a));
     candidates.clear();
     candidates.push_back(ready);
@@ -286,26 +240,154 @@ Schedule mlir::phaze::sched::listSchedule(const Problem &p) {
         candidates.push_back(e);
     }
     std::sort(candidates.begin(), candidates.end());
-    double bestFinish = 0, bestStart = 0;
-    bool bestPar = false, found = false;
-    for (bool par : {false, true}) {
-      double d = par ? p.tasks[pick].parallel : p.tasks[pick].single;
-      for (double t : candidates)
-        if (fits(pick, par, t)) {
-          if (!found || t + d < bestFinish) {
-            bestFinish = t + d;
-            bestStart = t;
-            bestPar = par;
-            found = true;
-          }
+    double d = par ? p.tasks[i].parallel : p.tasks[i].single;
+    for (double t : candidates)
+      if (fits(i, par, t, t + d))
+        return t;
+    return candidates.back(); // unreachable: after the last finish it fits
+  }
+
+  void place(int i, bool par, double t) {
+    s.start[i] = t;
+    s.parallel[i] = par;
+    placed.push_back(i);
+    s.makespan = std::max(s.makespan, t + s.duration(p, i));
+  }
+
+  const Problem &p;
+  int n;
+  std::vector<std::vector<int>> pred;
+  Schedule s;
+
+private:
+  /// Whether task i fits at instant t: the units it needs are free.
+  bool fitsAt(int i, bool par, double t) const {
+    int64_t tensor = 0, vector = 0;
+    for (int j : placed) {
+      if (!(s.start[j] <= t && t < s.start[j] + s.duration(p, j)))
+        continue;
+      if (par || s.parallel[j])
+        return false;
+      tensor += usesTensor(p.tasks[j].kind);
+      vector += usesVector(p.tasks[j].kind);
+    }
+    return par || !((usesTensor(p.tasks[i].kind) && tensor >= p.tensorUnits) ||
+                    (usesVector(p.tasks[i].kind) && vector >= p.vectorUnits));
+  }
+  /// Whether it fits over [t0, t1): at t0 and at every start inside.
+  bool fits(int i, bool par, double t0, double t1) const {
+    if (!fitsAt(i, par, t0))
+      return false;
+    for (int j : placed)
+      if (s.start[j] > t0 && s.start[j] < t1 && !fitsAt(i, par, s.start[j]))
+        return false;
+    return true;
+  }
+
+  std::vector<int> placed;
+  std::vector<double> candidates;
+};
+
+} // namespace
+
+Schedule mlir::phaze::sched::listSchedule(const Problem &p) {
+  int n = p.tasks.size();
+  std::vector<std::vector<int>> succ(n);
+  for (auto [a, b] : p.edges)
+    succ[a].push_back(b);
+  // Priority: the longest path to the end at best latencies.
+  std::vector<int> order = p.topologicalOrder();
+  std::vector<double> tail(n, 0);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    double after = 0;
+    for (int j : succ[*it])
+      after = std::max(after, tail[j]);
+    tail[*it] = p.tasks[*it].best() + after;
+  }
+  Placer placer(p);
+  std::vector<bool> done(n, false);
+  for (int step = 0; step < n; ++step) {
+    int pick = -1;
+    for (int i = 0; i < n; ++i) {
+      if (done[i] || !std::all_of(placer.pred[i].begin(), placer.pred[i].end(),
+                                  [&](int a) { return done[a]; }))
+        continue;
+      if (pick < 0 || tail[i] > tail[pick])
+        pick = i;
+    }
+    // The mode that finishes it first.
+    double ts = placer.earliest(pick, false), tp = placer.earliest(pick, true);
+    bool par = tp + p.tasks[pick].parallel < ts + p.tasks[pick].single;
+    placer.place(pick, par, par ? tp : ts);
+    done[pick] = true;
+  }
+  return placer.s;
+}
+
+Schedule mlir::phaze::sched::serialSchedule(const Problem &p,
+                                            const std::vector<int> &order,
+                                            const std::vector<bool> &parallel) {
+  Placer placer(p);
+  for (int i : order)
+    placer.place(i, parallel[i], placer.earliest(i, parallel[i]));
+  return placer.s;
+}
+
+Schedule mlir::phaze::sched::improveSchedule(const Problem &p,
+                                             const Schedule &s,
+                                             double timeLimitS) {
+  int n = p.tasks.size();
+  auto begin = std::chrono::steady_clock::now();
+  auto outOfTime = [&] {
+    return timeLimitS > 0 && std::chrono::duration<double>(
+                                 std::chrono::steady_clock::now() - begin)
+                                     .count() >= timeLimitS;
+  };
+  std::vector<int> topo = p.topologicalOrder();
+  std::vector<std::vector<bool>> reach = p.reachability();
+  // Tasks whose mode matters: a collective has one latency.
+  std::vector<int> flexible;
+  for (int i = 0; i < n; ++i)
+    if (p.tasks[i].kind != UnitKind::None &&
+        p.tasks[i].single != p.tasks[i].parallel)
+      flexible.push_back(i);
+  Schedule best = s;
+  std::vector<int> order;
+  // Rebuilds with `i` (and `j` when >= 0) flipped; keeps an improvement.
+  auto tryFlip = [&](int i, int j) {
+    std::vector<bool> modes = best.parallel;
+    modes[i] = !modes[i];
+    if (j >= 0)
+      modes[j] = !modes[j];
+    Schedule t = serialSchedule(p, order, modes);
+    if (t.makespan < best.makespan * (1 - 1e-12)) {
+      best = std::move(t);
+      return true;
+    }
+    return false;
+  };
+  bool improved = true;
+  while (improved && !outOfTime()) {
+    improved = false;
+    // The current schedule's start order: a topological order from which
+    // the serial scheme rebuilds it (or something no later).
+    order = topo;
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return best.start[a] < best.start[b];
+    });
+    for (int i : flexible)
+      if (tryFlip(i, -1)) {
+        improved = true;
+        break;
+      }
+    for (size_t a = 0; !improved && a < flexible.size() && !outOfTime(); ++a)
+      for (size_t b = a + 1; b < flexible.size(); ++b) {
+        int i = flexible[a], j = flexible[b];
+        if (!reach[i][j] && !reach[j][i] && tryFlip(i, j)) {
+          improved = true;
           break;
         }
-    }
-    s.start[pick] = bestStart;
-    s.parallel[pick] = bestPar;
-    done[pick] = true;
-    placed.push_back(pick);
-    s.makespan = std::max(s.makespan, bestFinish);
+      }
   }
-  return s;
+  return best;
 }

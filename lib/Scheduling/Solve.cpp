@@ -1,4 +1,4 @@
-//===- Solve.cpp - optimal layer schedules with CBC -----------------------===//
+//===- Solve.cpp - optimal layer schedules --------------------------------===//
 //
 // Part of the phaze project, under the Apache License v2.0 with LLVM
 // Exceptions.
@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "phaze/Scheduling/Solve.h"
+#include "phaze/Scheduling/BranchAndBound.h"
 #include "phaze/Solver/MILP.h"
 
 #include <algorithm>
@@ -23,13 +24,6 @@ double SolveResult::gap() const {
 }
 
 namespace {
-
-bool usesTensor(UnitKind k) {
-  return k == UnitKind::Tensor || k == UnitKind::Fused;
-}
-bool usesVector(UnitKind k) {
-  return k == UnitKind::Vector || k == UnitKind::Fused;
-}
 
 /// A set of tasks of one kind that must not all overlap.
 using Cut = std::vector<int>;
@@ -86,7 +80,45 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   SolveResult r = listScheduleWithBound(p);
   if (r.status == SolveResult::Status::Optimal)
     return r;
+  auto start = std::chrono::steady_clock::now();
+  auto left = [&] {
+    return options.timeLimitS - std::chrono::duration<double>(
+                                    std::chrono::steady_clock::now() - start)
+                                    .count();
+  };
+  auto proven = [&] {
+    if (r.schedule.makespan > r.lowerBound * (1 + 1e-9))
+      return false;
+    r.status = SolveResult::Status::Optimal;
+    r.lowerBound = r.schedule.makespan;
+    return true;
+  };
+  // A better starting solution: local search over modes, with a share of
+  // the time limit.
+  r.schedule = improveSchedule(
+      p, r.schedule, options.timeLimitS > 0 ? 0.1 * options.timeLimitS : 0);
+  r.lowerBound = std::max(r.lowerBound, searchLowerBound(p));
+  if (proven())
+    return r;
+  // The exact search, with half of the time left: it proves small and
+  // chain-like layers optimal and improves the starting solution of the
+  // others.
   int n = p.tasks.size();
+  if (n <= kMaxSearchTasks) {
+    SearchLimits limits;
+    if (options.timeLimitS > 0)
+      limits.timeLimitS = std::max(1e-3, 0.5 * left());
+    else
+      limits.maxNodes = 5000000; // no time limit: bounded work, then CBC
+    SearchResult found = branchAndBound(p, r.schedule, limits);
+    r.schedule = std::move(found.schedule);
+    if (found.complete) {
+      r.lowerBound = r.schedule.makespan;
+      proven();
+      return r;
+    }
+  }
+
   double ub = r.schedule.makespan;
 
   std::vector<std::vector<bool>> reach = p.reachability();
@@ -142,7 +174,6 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   }
 
   std::vector<Cut> cuts;
-  auto start = std::chrono::steady_clock::now();
   for (int round = 0; round < options.maxRounds; ++round) {
     // The limit covers all rounds: stop with the best schedule so far.
     if (options.timeLimitS > 0 && round > 0 &&
@@ -325,6 +356,55 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   return r;
 }
 
+/// Solves one series block `p` with the MILP in a time unit that puts its
+/// list schedule's makespan at 1000 (CBC's tolerances are absolute:
+/// latencies of microseconds would sit at them), converted back.
+static SolveResult solveBlock(const Problem &p, const SolveOptions &options) {
+  double ub = listSchedule(p).makespan;
+  double scale = ub > 0 ? 1000.0 / ub : 1.0;
+  Problem q = p;
+  for (Task &t : q.tasks) {
+    t.single *= scale;
+    t.parallel *= scale;
+  }
+  SolveResult r = solveScaled(q, options);
+  for (double &st : r.schedule.start)
+    st /= scale;
+  r.schedule.makespan /= scale;
+  r.lowerBound /= scale;
+  return r;
+}
+
+std::vector<std::vector<int>>
+mlir::phaze::sched::seriesBlocks(const Problem &p) {
+  int n = p.tasks.size();
+  std::vector<std::vector<bool>> reach = p.reachability();
+  std::vector<std::vector<int>> blocks;
+  std::vector<int> current;
+  for (int i : p.topologicalOrder()) {
+    bool cut = true;
+    for (int j = 0; j < n && cut; ++j)
+      cut = j == i || reach[i][j] || reach[j][i];
+    if (!cut) {
+      current.push_back(i);
+      continue;
+    }
+    // Every task is an ancestor or a descendant of a cut, so in any
+    // topological order the tasks between two cuts form one block.
+    if (!current.empty())
+      blocks.push_back(std::move(current));
+    current.clear();
+    blocks.push_back({i});
+  }
+  if (!current.empty())
+    blocks.push_back(std::move(current));
+  // Within a block, the problem's own order (the heuristics break ties by
+  // index).
+  for (std::vector<int> &block : blocks)
+    std::sort(block.begin(), block.end());
+  return blocks;
+}
+
 SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
                                               const SolveOptions &options) {
   std::string error;
@@ -344,25 +424,73 @@ SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
     }
     return r;
   }
-  // CBC's tolerances are absolute (1e-7 and up): latencies of microseconds
-  // would sit at the tolerance. Solve in a time unit that puts the list
-  // schedule's makespan at 1000, and convert back.
-  double ub = listSchedule(p).makespan;
-  double scale = ub > 0 ? 1000.0 / ub : 1.0;
-  Problem q = p;
-  for (Task &t : q.tasks) {
-    t.single *= scale;
-    t.parallel *= scale;
+  // Blocks in series run one after another in every schedule, so the
+  // optimum is the sum of the blocks' optima: each is solved on its own.
+  auto begin = std::chrono::steady_clock::now();
+  int n = p.tasks.size();
+  SolveResult r;
+  r.status = SolveResult::Status::Optimal;
+  r.schedule.start.assign(n, 0);
+  r.schedule.parallel.assign(n, false);
+  std::vector<std::vector<int>> blocks = seriesBlocks(p);
+  // Tasks in blocks not yet solved: each block's share of the time left.
+  size_t left = 0;
+  for (const std::vector<int> &block : blocks)
+    left += block.size() > 1 ? block.size() : 0;
+  for (const std::vector<int> &block : blocks) {
+    double offset = r.schedule.makespan;
+    if (block.size() == 1) {
+      // Alone on the chip: the faster mode.
+      const Task &t = p.tasks[block[0]];
+      r.schedule.start[block[0]] = offset;
+      r.schedule.parallel[block[0]] = t.parallel < t.single;
+      r.schedule.makespan += t.best();
+      r.lowerBound += t.best();
+      continue;
+    }
+    Problem q;
+    q.tensorUnits = p.tensorUnits;
+    q.vectorUnits = p.vectorUnits;
+    std::vector<int> local(n, -1);
+    for (int i : block) {
+      local[i] = q.tasks.size();
+      q.tasks.push_back(p.tasks[i]);
+    }
+    for (auto [a, b] : p.edges)
+      if (local[a] >= 0 && local[b] >= 0)
+        q.edges.push_back({local[a], local[b]});
+    SolveOptions o = options;
+    if (options.timeLimitS > 0) {
+      double used = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - begin)
+                        .count();
+      o.timeLimitS =
+          std::max(0.01, (options.timeLimitS - used) * block.size() / left);
+    }
+    left -= block.size();
+    SolveResult b = solveBlock(q, o);
+    r.rounds += b.rounds;
+    r.usedMilp |= b.usedMilp;
+    if (r.message.empty())
+      r.message = b.message;
+    if (b.status == SolveResult::Status::Error)
+      r.status = SolveResult::Status::Error;
+    else if (b.status == SolveResult::Status::Feasible &&
+             r.status == SolveResult::Status::Optimal)
+      r.status = SolveResult::Status::Feasible;
+    for (int i : block) {
+      r.schedule.start[i] = offset + b.schedule.start[local[i]];
+      r.schedule.parallel[i] = b.schedule.parallel[local[i]];
+    }
+    r.schedule.makespan += b.schedule.makespan;
+    r.lowerBound += b.lowerBound;
   }
-  SolveResult r = solveScaled(q, options);
-  for (double &st : r.schedule.start)
-    st /= scale;
-  r.schedule.makespan /= scale;
-  r.lowerBound /= scale;
+  if (r.status == SolveResult::Status::Optimal)
+    r.lowerBound = r.schedule.makespan;
   if (r.status != SolveResult::Status::Error &&
       !verify(p, r.schedule, error, 1e-6)) {
     r.status = SolveResult::Status::Error;
-    r.message = "schedule fails verification after rescaling: " + error;
+    r.message = "schedule fails verification: " + error;
   }
   return r;
 }

@@ -1563,7 +1563,7 @@ Status search::runSearch(MLIRContext &ctx, const SearchOptions &o,
       }
       if (o.exactSchedules || o.certifyTimeLimitS <= 0)
         return;
-      // Certify the winner's list schedules: the MILP on a copy gives a
+      // Certify the winner's list schedules: the exact solver on a copy gives a
       // proven lower bound per layer function.
       OwningOpRef<ModuleOp> copy = module.clone();
       PassManager cert(&ctx);

@@ -104,13 +104,15 @@ cl::opt<bool> exactSchedules(
     cl::init(false), cl::cat(category));
 cl::opt<double> scheduleTimeLimit(
     "schedule-time-limit",
-    cl::desc("Seconds of MILP per layer function with --exact-schedules"),
+    cl::desc("Seconds of solving (search and MILP) per layer function with "
+             "--exact-schedules"),
     cl::init(1.0), cl::cat(category));
 cl::opt<double> certifyTimeLimit(
     "certify-time-limit",
-    cl::desc("Seconds of MILP per layer function to certify the winner's list "
-             "schedules (summary.json best_schedules_certified; 0: skip; "
-             "default 1)"),
+    cl::desc(
+        "Seconds of solving per layer function to certify the winner's list "
+        "schedules (summary.json best_schedules_certified; 0: skip; "
+        "default 1)"),
     cl::init(1.0), cl::cat(category));
 cl::opt<std::string> baseline(
     "baseline",

@@ -35,7 +35,8 @@ Problem randomProblem(std::mt19937 &rng, int n) {
     t.name = "t" + std::to_string(i);
     t.kind = static_cast<UnitKind>(kind(rng));
     t.single = lat(rng);
-    t.parallel = t.single / std::uniform_real_distribution<double>(0.5, 4.0)(rng);
+    t.parallel =
+        t.single / std::uniform_real_distribution<double>(0.5, 4.0)(rng);
     p.tasks.push_back(t);
   }
   for (int i = 0; i < n; ++i)

@@ -92,9 +92,10 @@ struct EvaluatePipelineOptions
                                     "bounds differ (false: list schedules "
                                     "with their proven gap)"),
                      llvm::cl::init(true)};
-  Option<double> timeLimit{*this, "time-limit",
-                           llvm::cl::desc("Seconds of MILP per function"),
-                           llvm::cl::init(10.0)};
+  Option<double> timeLimit{
+      *this, "time-limit",
+      llvm::cl::desc("Seconds of solving (search and MILP) per function"),
+      llvm::cl::init(10.0)};
   Option<double> memoryGiB{
       *this, "memory-gib",
       llvm::cl::desc("HBM per device in GiB (0: the chip's off-chip "

@@ -34,6 +34,15 @@ namespace sched {
 /// (a collective on the network): it overlaps anything.
 enum class UnitKind { Tensor, Vector, Fused, None };
 
+/// Whether a task of kind `k` holds a tensor unit when on one unit.
+inline bool usesTensor(UnitKind k) {
+  return k == UnitKind::Tensor || k == UnitKind::Fused;
+}
+/// Whether a task of kind `k` holds a vector unit when on one unit.
+inline bool usesVector(UnitKind k) {
+  return k == UnitKind::Vector || k == UnitKind::Fused;
+}
+
 /// One task (an op of the layer).
 struct Task {
   std::string name;
@@ -94,6 +103,23 @@ double serialBound(const Problem &p);
 /// each placed at the earliest time its dependences and the units allow, in
 /// the mode that finishes it first. Feasible (verify() holds), fast.
 Schedule listSchedule(const Problem &p);
+
+/// The serial schedule-generation scheme with fixed modes: the tasks of
+/// `order` (a topological order of all tasks), one after another, each at
+/// the earliest time its dependences and the units allow in the mode
+/// `parallel[i]`. Feasible (verify() holds).
+Schedule serialSchedule(const Problem &p, const std::vector<int> &order,
+                        const std::vector<bool> &parallel);
+
+/// Local search over modes from `s`: flips the mode of one task, or of two
+/// tasks no dependence orders, rebuilds the schedule with serialSchedule in
+/// the order of the current starts, and keeps any strict improvement, until
+/// none is left or `timeLimitS` seconds have passed (0: no limit). Catches
+/// what the list schedule's greedy mode choice misses, such as two sibling
+/// contractions that finish sooner side by side on one unit each than one
+/// after the other on all units. Never worse than `s`.
+Schedule improveSchedule(const Problem &p, const Schedule &s,
+                         double timeLimitS = 0);
 
 } // namespace sched
 } // namespace phaze

@@ -1,17 +1,20 @@
-//===- Solve.h - optimal layer schedules with CBC ---------------*- C++ -*-===//
+//===- Solve.h - optimal layer schedules ------------------------*- C++ -*-===//
 //
 // Part of the phaze project, under the Apache License v2.0 with LLVM
 // Exceptions.
 //
 //===----------------------------------------------------------------------===//
 //
-// Minimum-makespan schedules of a Problem (Problem.h) by mixed-integer
-// programming with CBC: start times, a mode per task, an order variable per
-// pair of tasks that no dependence orders, and unit capacities enforced by
-// forbidden sets generated lazily (R + 1 tasks of a kind that overlap at one
-// instant get a cut: one of their pairs must be ordered). The list schedule
-// is the starting solution and upper bound; the critical-path and area
-// bounds are the lower bound; when they meet, no MILP is solved.
+// Minimum-makespan schedules of a Problem (Problem.h). The problem is split
+// into series blocks (tasks every other task precedes or follows cut it);
+// each block is solved on its own: the list schedule and a local search
+// over modes give a starting solution, the critical-path, area and
+// off-path bounds a lower bound; if they differ, an exact branch and bound
+// (BranchAndBound.h) searches with part of the time limit, and if it does
+// not finish, a mixed-integer program in CBC (start times, a mode per task,
+// an order variable per pair of tasks that no dependence orders, unit
+// capacities by lazily generated forbidden sets) starts from the best
+// schedule found and proves or bounds it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,17 +24,20 @@
 #include "phaze/Scheduling/Problem.h"
 
 #include <string>
+#include <vector>
 
 namespace mlir {
 namespace phaze {
 namespace sched {
 
 struct SolveOptions {
-  /// Wall-clock limit for all MILP solves together, seconds (0: none).
+  /// Wall-clock limit for the whole solve, seconds (0: none; the branch and
+  /// bound then stops after 5 million nodes and CBC runs unlimited). CBC's
+  /// root processing can overshoot it by a few tenths of a second.
   double timeLimitS = 10;
-  /// Solve the MILP when the bounds differ; false: return the list schedule
-  /// with the lower bound (Optimal only when they meet), a fast path for
-  /// searches over many architectures.
+  /// Search (local search, branch and bound, MILP) when the bounds differ;
+  /// false: return the list schedule with the lower bound (Optimal only
+  /// when they meet), a fast path for searches over many architectures.
   bool milp = true;
   /// Maximum rounds of forbidden-set cuts.
   int maxRounds = 100;
@@ -45,12 +51,20 @@ struct SolveResult {
   double lowerBound = 0;
   /// (makespan - lowerBound) / makespan.
   double gap() const;
-  int rounds = 0;       ///< MILP solves
+  int rounds = 0; ///< MILP solves
   bool usedMilp = false;
   std::string message;
 };
 
-/// Solves `p` (which must pass check()).
+/// The series blocks of `p` in execution order: a task that every other
+/// task precedes or follows (a cut) is a block of its own, and the tasks
+/// between two cuts form one block. Every schedule runs the blocks one after
+/// another, so the optimum is the sum of the blocks' optima.
+std::vector<std::vector<int>> seriesBlocks(const Problem &p);
+
+/// Solves `p` (which must pass check()): block by block (seriesBlocks), each
+/// block by the list schedule, local search over modes (improveSchedule)
+/// and, when its bounds still differ, the MILP.
 SolveResult solveSchedule(const Problem &p, const SolveOptions &options = {});
 
 } // namespace sched

@@ -229,26 +229,29 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
     network (no unit). Each runs on one unit (`latency_s`) or intra-op
     parallel on all units of its kind (`parallel_latency_s`, and then alone
     on the chip); dependences follow def-use chains. The makespan is
-    minimized with the scheduling library: the list schedule as upper bound
-    and starting solution, the critical-path and area bounds as lower bound,
-    and a CBC MILP when they differ (docs/Scheduling.md).
+    minimized with the scheduling library, per series block: the list
+    schedule improved by a local search over modes as upper bound, the
+    critical-path, area and off-path bounds as lower bound, and when they
+    differ an exact branch and bound, then a CBC MILP from the best schedule
+    found (docs/Scheduling.md).
 
     Writes `#phaze.schedule<start_s, duration_s, parallel, units>` on each
     task and `#phaze.makespan<makespan_s, lower_bound_s, optimal, tasks,
     solve_s>` on the function; with `trace-file`, a Chrome trace (open in
     Perfetto: one row per unit). A schedule not proven optimal within
     `time-limit` is kept with a warning giving its gap; with `exact=false`
-    no MILP is solved (the list schedule and its bound; the search's fast
+    nothing is searched (the list schedule and its bound; the search's fast
     path), and a schedule whose bounds differ gets the same warning.
     Problems are solved once per process.
   }];
   let dependentDialects = ["::mlir::phaze::PhazeDialect"];
   let options = [
     Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
-           "Seconds of MILP solving per function">,
+           "Seconds of solving per function (search and MILP)">,
     Option<"exact", "exact", "bool", /*default=*/"true",
-           "Solve the MILP when the bounds differ; false: keep the list "
-           "schedule with its proven gap (phaze-search's fast path)">,
+           "Search (branch and bound, MILP) when the bounds differ; false: "
+           "keep the list schedule with its proven gap (phaze-search's "
+           "fast path)">,
     Option<"traceFile", "trace-file", "std::string", /*default=*/"\"\"",
            "Write the schedules as a Chrome trace (JSON) to this file">
   ];

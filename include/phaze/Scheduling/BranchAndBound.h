@@ -1,0 +1,65 @@
+//===- BranchAndBound.h - exact layer schedules by search -------*- C++ -*-===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// A depth-first branch and bound for the layer scheduling problem
+// (Problem.h): it places tasks one at a time in order of non-decreasing
+// start, each in a chosen mode at the earliest time its dependences and the
+// units allow. Every schedule can be rebuilt this way no later (order its
+// tasks by start), so the search is exact. It prunes with a lower bound
+// (critical path, the exclusive time of intra-op-parallel tasks off that
+// path, per-kind area), with dominance between partial schedules that
+// placed the same tasks, and with two exchange rules (an intra-op-parallel
+// sink can move to the end, an intra-op-parallel source to the start).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PHAZE_SCHEDULING_BRANCHANDBOUND_H
+#define PHAZE_SCHEDULING_BRANCHANDBOUND_H
+
+#include "phaze/Scheduling/Problem.h"
+
+#include <cstdint>
+
+namespace mlir {
+namespace phaze {
+namespace sched {
+
+/// Limits of one search.
+struct SearchLimits {
+  double timeLimitS = 0;       ///< wall clock, seconds (0: none)
+  int64_t maxNodes = 0;        ///< search nodes (0: none)
+  int64_t maxStates = 4000000; ///< partial schedules kept for dominance
+};
+
+struct SearchResult {
+  /// The best schedule found: `incumbent` unless the search improved it.
+  Schedule schedule;
+  /// The search space was exhausted: `schedule` is optimal (up to a
+  /// relative 1e-9).
+  bool complete = false;
+  int64_t nodes = 0;
+};
+
+/// The largest problem the search takes (tasks; sets are 128-bit masks).
+constexpr int kMaxSearchTasks = 128;
+
+/// The lower bound the search prunes with, at its root: the critical path at
+/// best latencies plus the cheapest way to fit the tasks off it (each either
+/// intra-op parallel, adding its latency, or on one unit, delaying the path
+/// by what the path cannot progress meanwhile), and the per-kind areas.
+double searchLowerBound(const Problem &p);
+
+/// Searches for a schedule shorter than `incumbent` (a feasible schedule of
+/// `p`, which must pass check() and have at most kMaxSearchTasks tasks).
+SearchResult branchAndBound(const Problem &p, const Schedule &incumbent,
+                            const SearchLimits &limits = {});
+
+} // namespace sched
+} // namespace phaze
+} // namespace mlir
+
+#endif // PHAZE_SCHEDULING_BRANCHANDBOUND_H

@@ -1,0 +1,515 @@
+//===- BranchAndBound.cpp - exact layer schedules by search ---------------===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Why the search is exact. Take any schedule and order its tasks by start.
+// Placing them in that order, each at the earliest time at or after the
+// previous start where its dependences and units allow, gives starts no
+// later than the schedule's (by induction: the tasks placed so far run at
+// any instant only if they also ran then in the schedule, because they start
+// no later and end no later). The search enumerates every such order and
+// every mode, and prunes only with the rules below.
+//
+// Exchange rules (each keeps some optimal schedule):
+// * An intra-op-parallel sink runs alone: cut its interval out, shift
+//   everything after it earlier by its latency, and append it at the end.
+//   So every such sink can run last; the search places them there, together,
+//   once only sinks are left.
+// * Symmetrically, intra-op-parallel sources can run first.
+// * A task whose intra-op-parallel latency is not shorter than its one-unit
+//   latency runs on one unit (shorter or equal, and it leaves the other
+//   units free).
+//
+// Dominance: two partial schedules that placed the same tasks, A with its
+// last start no later than B's, and every task of A still running after B's
+// last start running in B too, until no later, on no more units (one unit
+// against all): any completion of B can be replayed after A, so B is
+// dropped.
+//
+//===----------------------------------------------------------------------===//
+
+#include "phaze/Scheduling/BranchAndBound.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+using namespace mlir::phaze::sched;
+
+namespace {
+
+/// A set of tasks as a 128-bit mask.
+struct TaskSet {
+  uint64_t lo = 0, hi = 0;
+  void flip(int i) { (i < 64 ? lo : hi) ^= uint64_t(1) << (i & 63); }
+  bool operator==(const TaskSet &o) const { return lo == o.lo && hi == o.hi; }
+};
+struct TaskSetHash {
+  size_t operator()(const TaskSet &s) const {
+    uint64_t h = s.lo * 0x9E3779B97F4A7C15ull;
+    h ^= s.hi + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+    return static_cast<size_t>(h);
+  }
+};
+
+/// A task still running at a partial schedule's last start.
+struct Running {
+  int task;
+  double finish;
+  bool parallel;
+  bool operator<(const Running &o) const { return task < o.task; }
+};
+
+/// What of a partial schedule matters to its completions: the last start and
+/// the tasks still running then.
+struct Signature {
+  double time = 0;
+  bool prefixOpen = false;
+  std::vector<Running> running; ///< by task
+
+  const Running *find(int task) const {
+    auto it = std::lower_bound(running.begin(), running.end(),
+                               Running{task, 0, false});
+    return it != running.end() && it->task == task ? &*it : nullptr;
+  }
+  /// Whether every completion of `other` can be replayed after this one: no
+  /// later a start, and after `other`'s last start every task of this one
+  /// runs only while it runs in `other`, on no more units.
+  bool dominates(const Signature &other) const {
+    double tol = 1e-12 * (1 + std::fabs(other.time));
+    if (time > other.time + tol || (other.prefixOpen && !prefixOpen))
+      return false;
+    for (const Running &r : running) {
+      if (r.finish <= other.time + tol)
+        continue; // done before anything of other's completion starts
+      const Running *o = other.find(r.task);
+      if (!o || r.finish > o->finish + tol || (r.parallel && !o->parallel))
+        return false;
+    }
+    return true;
+  }
+};
+
+class Search {
+public:
+  Search(const Problem &p, const Schedule &incumbent,
+         const SearchLimits &limits)
+      : p(p), n(p.tasks.size()), limits(limits), pred(n), succ(n), tail(n, 0),
+        rate(n, 0), canParallel(n, false), best(incumbent) {
+    for (auto [a, b] : p.edges) {
+      pred[b].push_back(a);
+      succ[a].push_back(b);
+    }
+    topo = p.topologicalOrder();
+    reach = p.reachability();
+    for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
+      double after = 0;
+      for (int j : succ[*it])
+        after = std::max(after, tail[j]);
+      tail[*it] = after + p.tasks[*it].best();
+    }
+    for (int i = 0; i < n; ++i) {
+      const Task &t = p.tasks[i];
+      rate[i] = t.best() / t.single;
+      canParallel[i] = t.kind != UnitKind::None && t.parallel < t.single;
+    }
+    start.assign(n, 0);
+    finish.assign(n, 0);
+    parallel.assign(n, 0);
+    done.assign(n, 0);
+    bestMakespan = incumbent.makespan;
+    begin = std::chrono::steady_clock::now();
+  }
+
+  SearchResult run() {
+    dfs(0, true);
+    SearchResult r;
+    r.schedule = best;
+    r.complete = !aborted;
+    r.nodes = nodes;
+    return r;
+  }
+
+  /// The lower bound at the current node (last start `t`).
+  double lowerBound(double t) {
+    double bound = t, busy = t; // busy: when every placed task has finished
+    for (int i : placed)
+      busy = std::max(busy, finish[i]);
+    bound = busy;
+    double free = busy - t; // time before any unplaced task must wait
+    // Earliest starts at best latencies; the critical path ends at `top`.
+    est.assign(n, 0);
+    int top = -1;
+    double path = -1;
+    for (int j : topo) {
+      if (done[j])
+        continue;
+      double e = t;
+      for (int a : pred[j])
+        e = std::max(e, done[a] ? finish[a] : est[a] + p.tasks[a].best());
+      est[j] = e;
+      if (e + tail[j] > path) {
+        path = e + tail[j];
+        top = j;
+      }
+    }
+    if (top < 0)
+      return bound;
+    bound = std::max(bound, path);
+    // The path itself, in order: back through the predecessors that set
+    // the earliest starts, forward through the successors that set the
+    // tails.
+    onPath.assign(n, 0);
+    chain.clear();
+    for (int j = top; j >= 0;) {
+      onPath[j] = 1;
+      chain.push_back(j);
+      int next = -1;
+      for (int a : pred[j])
+        if (!done[a] && std::fabs(est[a] + p.tasks[a].best() - est[j]) <=
+                            1e-9 * (1 + est[j])) {
+          next = a;
+          break;
+        }
+      j = next;
+    }
+    std::reverse(chain.begin(), chain.end());
+    for (int j = top; j >= 0;) {
+      int next = -1;
+      for (int b : succ[j])
+        if (std::fabs(tail[b] + p.tasks[j].best() - tail[j]) <=
+            1e-9 * (1 + tail[j])) {
+          next = b;
+          break;
+        }
+      if (next >= 0)
+        onPath[next] = 1, chain.push_back(next);
+      j = next;
+    }
+    // Run back to back on one unit each, the path's tasks make progress (in
+    // best latencies) at their one-unit rates: cumulative time and progress.
+    int m = chain.size();
+    span.assign(m + 1, 0);
+    gain.assign(m + 1, 0);
+    for (int k = 0; k < m; ++k) {
+      span[k + 1] = span[k] + p.tasks[chain[k]].single;
+      gain[k + 1] = gain[k] + p.tasks[chain[k]].best();
+    }
+    // Progress in [x, x + u) for x within [span[lo], span[hi]).
+    auto progressAt = [&](double x) { // cumulative progress at time x
+      int k = std::upper_bound(span.begin(), span.end(), x) - span.begin() - 1;
+      k = std::clamp(k, 0, m - 1);
+      double within = std::clamp(x - span[k], 0.0, span[k + 1] - span[k]);
+      return gain[k] + within * rate[chain[k]];
+    };
+    // A task off the path either runs intra-op parallel, alone, adding its
+    // latency, or on one unit for `single`; meanwhile no intra-op-parallel
+    // task runs, so the path runs its tasks on one unit or waits: over that
+    // window (less the time `free` before anything unplaced can start) it
+    // loses at least g = window - (the most progress a stretch of the path
+    // unrelated to the task makes in one-unit mode within the window).
+    off.clear();
+    double inf = std::numeric_limits<double>::infinity();
+    for (int j = 0; j < n; ++j) {
+      if (done[j] || onPath[j])
+        continue;
+      double window = std::max(0.0, p.tasks[j].single - free);
+      int lo = 0, hi = m;
+      while (lo < m && reach[chain[lo]][j])
+        ++lo;
+      while (hi > lo && reach[j][chain[hi - 1]])
+        --hi;
+      double progress = 0;
+      if (window > 0 && hi > lo) {
+        double a = span[lo], b = span[hi];
+        if (b - a <= window) {
+          progress = gain[hi] - gain[lo];
+        } else {
+          // The best window starts or ends at a task boundary.
+          for (int k = lo; k <= hi; ++k) {
+            double x0 = std::min(span[k], b - window);
+            progress =
+                std::max(progress, progressAt(x0 + window) - progressAt(x0));
+            double x1 = std::max(span[k] - window, a);
+            progress =
+                std::max(progress, progressAt(x1 + window) - progressAt(x1));
+          }
+        }
+      }
+      double g = std::max(0.0, window - progress);
+      off.push_back({g, canParallel[j] ? p.tasks[j].parallel : inf});
+    }
+    // Sorted by g, the tasks up to some k run on one unit (cost g_k), the
+    // rest intra-op parallel (their latencies; infinite where they cannot).
+    std::sort(off.begin(), off.end());
+    double suffix = 0, extra = inf;
+    for (size_t k = off.size(); k-- > 0;) {
+      extra = std::min(extra, off[k].first + suffix);
+      suffix += off[k].second;
+    }
+    extra = std::min(extra, suffix);
+    bound = std::max(bound, path + extra);
+    // Per-kind area from t.
+    for (int kind = 0; kind < 2; ++kind) {
+      auto uses = kind == 0 ? usesTensor : usesVector;
+      int64_t units = kind == 0 ? p.tensorUnits : p.vectorUnits;
+      double area = 0;
+      bool any = false;
+      for (int i = 0; i < n; ++i) {
+        if (done[i]) {
+          if (finish[i] > t)
+            area += (parallel[i]             ? units
+                     : uses(p.tasks[i].kind) ? 1
+                                             : 0) *
+                    (finish[i] - t);
+        } else if (uses(p.tasks[i].kind)) {
+          area += std::min(p.tasks[i].single, units * p.tasks[i].parallel);
+          any = true;
+        }
+      }
+      if (any)
+        bound = std::max(bound, t + area / units);
+    }
+    return bound;
+  }
+
+private:
+  /// The earliest start at or after `ready` (>= every placed start) of
+  /// task j in mode `par`. Placed tasks start no later than `ready`, so the
+  /// units in use only fall after it: the first instant that fits is the
+  /// answer.
+  double earliest(int j, bool par, double ready) {
+    runningAt.clear();
+    for (int i : placed)
+      if (finish[i] > ready)
+        runningAt.push_back({finish[i], i});
+    std::sort(runningAt.begin(), runningAt.end());
+    int64_t tensor = 0, vector = 0, exclusive = 0;
+    for (const auto &[f, i] : runningAt) {
+      exclusive += parallel[i];
+      tensor += !parallel[i] && usesTensor(p.tasks[i].kind);
+      vector += !parallel[i] && usesVector(p.tasks[i].kind);
+    }
+    bool needT = usesTensor(p.tasks[j].kind),
+         needV = usesVector(p.tasks[j].kind);
+    double time = ready;
+    for (size_t k = 0;;) {
+      while (k < runningAt.size() && runningAt[k].first <= time) {
+        int i = runningAt[k++].second;
+        exclusive -= parallel[i];
+        tensor -= !parallel[i] && usesTensor(p.tasks[i].kind);
+        vector -= !parallel[i] && usesVector(p.tasks[i].kind);
+      }
+      bool fits = par ? k == runningAt.size()
+                      : exclusive == 0 && !(needT && tensor >= p.tensorUnits) &&
+                            !(needV && vector >= p.vectorUnits);
+      if (fits)
+        return time;
+      time = runningAt[k].first;
+    }
+  }
+
+  bool outOfBudget() {
+    if (limits.maxNodes > 0 && nodes > limits.maxNodes)
+      return true;
+    if (limits.timeLimitS > 0 && (nodes & 255) == 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
+                .count() >= limits.timeLimitS)
+      return true;
+    return false;
+  }
+
+  /// Records the current partial schedule; false if one seen before
+  /// dominates it.
+  bool remember(double t, bool prefixOpen) {
+    Signature sig;
+    sig.time = t;
+    sig.prefixOpen = prefixOpen;
+    for (int i : placed)
+      if (finish[i] > t)
+        sig.running.push_back({i, finish[i], parallel[i] != 0});
+    std::sort(sig.running.begin(), sig.running.end());
+    std::vector<Signature> &seen = memo[key];
+    for (const Signature &s : seen)
+      if (s.dominates(sig))
+        return false;
+    size_t before = seen.size();
+    seen.erase(
+        std::remove_if(seen.begin(), seen.end(),
+                       [&](const Signature &s) { return sig.dominates(s); }),
+        seen.end());
+    states -= before - seen.size();
+    if (states < limits.maxStates || limits.maxStates <= 0) {
+      seen.push_back(std::move(sig));
+      ++states;
+    }
+    return true;
+  }
+
+  void improve(double makespan) {
+    bestMakespan = makespan;
+    best.start = start;
+    best.parallel.assign(n, false);
+    for (int i = 0; i < n; ++i)
+      best.parallel[i] = parallel[i];
+    best.makespan = makespan;
+  }
+
+  void dfs(double t, bool prefixOpen) {
+    if (aborted)
+      return;
+    ++nodes;
+    if (outOfBudget()) {
+      aborted = true;
+      return;
+    }
+    int count = placed.size();
+    if (count == n) {
+      double makespan = 0;
+      for (int i = 0; i < n; ++i)
+        makespan = std::max(makespan, finish[i]);
+      if (makespan < bestMakespan * (1 - 1e-12))
+        improve(makespan);
+      return;
+    }
+    double cutoff = bestMakespan * (1 - 1e-9);
+    // Only sinks left that may run intra-op parallel: all of them at the
+    // end, one after another (the exchange rule), is a completion.
+    bool onlyParallelSinks = true;
+    double sinkTime = 0;
+    for (int i = 0; i < n && onlyParallelSinks; ++i)
+      if (!done[i]) {
+        onlyParallelSinks = succ[i].empty() && canParallel[i];
+        sinkTime += p.tasks[i].parallel;
+      }
+    if (onlyParallelSinks) {
+      double busy = 0;
+      for (int i : placed)
+        busy = std::max(busy, finish[i]);
+      if (busy + sinkTime < bestMakespan * (1 - 1e-12)) {
+        for (int i = 0; i < n; ++i)
+          if (!done[i]) {
+            start[i] = busy;
+            finish[i] = busy + p.tasks[i].parallel;
+            parallel[i] = 1;
+            busy = finish[i];
+          }
+        improve(busy);
+      }
+    }
+    if (lowerBound(t) >= cutoff)
+      return;
+    if (!remember(t, prefixOpen))
+      return;
+    struct Child {
+      int task;
+      bool par;
+      double start;
+    };
+    std::vector<Child> children;
+    for (int j = 0; j < n; ++j) {
+      if (done[j])
+        continue;
+      double ready = t;
+      bool ok = true;
+      for (int a : pred[j]) {
+        if (!done[a]) {
+          ok = false;
+          break;
+        }
+        ready = std::max(ready, finish[a]);
+      }
+      if (!ok)
+        continue;
+      children.push_back({j, false, earliest(j, false, ready)});
+      // Intra-op-parallel sinks only at the end (above); sources only
+      // before anything else.
+      bool isSink = succ[j].empty(), isSource = pred[j].empty();
+      if (canParallel[j] && !isSink && (!isSource || prefixOpen))
+        children.push_back({j, true, earliest(j, true, ready)});
+    }
+    auto latency = [&](const Child &c) {
+      return c.par ? p.tasks[c.task].parallel : p.tasks[c.task].single;
+    };
+    std::sort(children.begin(), children.end(),
+              [&](const Child &a, const Child &b) {
+                if (a.start != b.start)
+                  return a.start < b.start;
+                return tail[a.task] - latency(a) > tail[b.task] - latency(b);
+              });
+    for (const Child &c : children) {
+      double d = latency(c);
+      if (c.start + d + tail[c.task] - p.tasks[c.task].best() >=
+          bestMakespan * (1 - 1e-9))
+        continue;
+      start[c.task] = c.start;
+      finish[c.task] = c.start + d;
+      parallel[c.task] = c.par;
+      done[c.task] = 1;
+      key.flip(c.task);
+      placed.push_back(c.task);
+      bool stillPrefix = prefixOpen && c.par && pred[c.task].empty();
+      dfs(c.start, stillPrefix);
+      placed.pop_back();
+      key.flip(c.task);
+      done[c.task] = 0;
+      if (aborted)
+        return;
+    }
+  }
+
+  const Problem &p;
+  int n;
+  SearchLimits limits;
+  std::vector<std::vector<int>> pred, succ;
+  std::vector<std::vector<bool>> reach;
+  std::vector<int> topo;
+  std::vector<double> tail, rate;
+  std::vector<bool> canParallel;
+
+  // The partial schedule.
+  std::vector<double> start, finish;
+  std::vector<char> parallel, done;
+  std::vector<int> placed;
+  TaskSet key;
+
+  Schedule best;
+  double bestMakespan;
+  int64_t nodes = 0, states = 0;
+  bool aborted = false;
+  std::chrono::steady_clock::time_point begin;
+  std::unordered_map<TaskSet, std::vector<Signature>, TaskSetHash> memo;
+
+  // Scratch.
+  std::vector<double> est;
+  std::vector<char> onPath;
+  std::vector<int> chain;
+  std::vector<double> span, gain;
+  std::vector<std::pair<double, double>> off;
+  std::vector<std::pair<double, int>> runningAt;
+};
+
+} // namespace
+
+double mlir::phaze::sched::searchLowerBound(const Problem &p) {
+  Schedule none;
+  none.makespan = std::numeric_limits<double>::infinity();
+  Search search(p, none, {});
+  return search.lowerBound(0);
+}
+
+SearchResult mlir::phaze::sched::branchAndBound(const Problem &p,
+                                                const Schedule &incumbent,
+                                                const SearchLimits &limits) {
+  if (static_cast<int>(p.tasks.size()) > kMaxSearchTasks) {
+    SearchResult r;
+    r.schedule = incumbent;
+    return r;
+  }
+  return Search(p, incumbent, limits).run();
+}
