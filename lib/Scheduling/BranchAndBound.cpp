@@ -23,6 +23,12 @@
 //   latency runs on one unit (shorter or equal, and it leaves the other
 //   units free).
 //
+// Learned bounds: when nothing placed runs past the last start (or only an
+// intra-op-parallel task, which nothing overlaps), every completion starts
+// from an idle chip; the search of such a node, once finished, shows how long
+// its completions take at least, and any node with the same placed set
+// inherits that, shifted to its own start.
+//
 // Dominance: two partial schedules that placed the same tasks, A with its
 // last start no later than B's, and every task of A still running after B's
 // last start running in B too, until no later, on no more units (one unit
@@ -95,6 +101,36 @@ struct Signature {
   }
 };
 
+/// A task off the critical path in the lower bound: its delay to the path
+/// on one unit, its intra-op-parallel latency (infinite if it cannot), and
+/// the stretch [lo, hi) of the path it may run beside.
+struct OffTask {
+  double g, lambda;
+  int lo, hi;
+  double window;       ///< one-unit latency past the free time
+  bool tensor, vector; ///< the units it holds on one unit
+};
+
+/// The cheapest way to run the tasks of [first, last) whose one-unit windows
+/// may all overlap, given `other` delay elsewhere that may overlap them too:
+/// those with g above a threshold run intra-op parallel (adding their
+/// latencies), the others on one unit (delaying the path by the largest g,
+/// or by `other` if larger).
+template <typename It>
+double cheapestSplit(It first, It last, double other) {
+  static thread_local std::vector<std::pair<double, double>> byG;
+  byG.clear();
+  for (It it = first; it != last; ++it)
+    byG.push_back({it->g, it->lambda});
+  std::sort(byG.begin(), byG.end());
+  double suffix = 0, best = std::numeric_limits<double>::infinity();
+  for (size_t k = byG.size(); k-- > 0;) {
+    best = std::min(best, std::max(byG[k].first, other) + suffix);
+    suffix += byG[k].second;
+  }
+  return std::min(best, other + suffix);
+}
+
 class Search {
 public:
   Search(const Problem &p, const Schedule &incumbent,
@@ -127,7 +163,7 @@ public:
   }
 
   SearchResult run() {
-    dfs(0, true);
+    dfs(0, true, 0);
     SearchResult r;
     r.schedule = best;
     r.complete = !aborted;
@@ -135,8 +171,10 @@ public:
     return r;
   }
 
-  /// The lower bound at the current node (last start `t`).
-  double lowerBound(double t) {
+  /// The lower bound at the current node (last start `t`); it may stop
+  /// refining once it reaches `cutoff`, or when it cannot reach it.
+  double lowerBound(double t,
+                    double cutoff = std::numeric_limits<double>::infinity()) {
     double bound = t, busy = t; // busy: when every placed task has finished
     for (int i : placed)
       busy = std::max(busy, finish[i]);
@@ -161,6 +199,29 @@ public:
     if (top < 0)
       return bound;
     bound = std::max(bound, path);
+    // Per-kind area from t.
+    for (int kind = 0; kind < 2; ++kind) {
+      auto uses = kind == 0 ? usesTensor : usesVector;
+      int64_t units = kind == 0 ? p.tensorUnits : p.vectorUnits;
+      double area = 0;
+      bool any = false;
+      for (int i = 0; i < n; ++i) {
+        if (done[i]) {
+          if (finish[i] > t)
+            area += (parallel[i]             ? units
+                     : uses(p.tasks[i].kind) ? 1
+                                             : 0) *
+                    (finish[i] - t);
+        } else if (uses(p.tasks[i].kind)) {
+          area += std::min(p.tasks[i].single, units * p.tasks[i].parallel);
+          any = true;
+        }
+      }
+      if (any)
+        bound = std::max(bound, t + area / units);
+    }
+    if (bound >= cutoff)
+      return bound;
     // The path itself, in order: back through the predecessors that set
     // the earliest starts, forward through the successors that set the
     // tails.
@@ -200,10 +261,11 @@ public:
       span[k + 1] = span[k] + p.tasks[chain[k]].single;
       gain[k + 1] = gain[k] + p.tasks[chain[k]].best();
     }
-    // Progress in [x, x + u) for x within [span[lo], span[hi]).
-    auto progressAt = [&](double x) { // cumulative progress at time x
-      int k = std::upper_bound(span.begin(), span.end(), x) - span.begin() - 1;
-      k = std::clamp(k, 0, m - 1);
+    // Cumulative progress at time x, with a cursor `k` that only moves
+    // forward (the callers ask for non-decreasing x).
+    auto progressAt = [&](double x, int &k) {
+      while (k + 1 < m && span[k + 1] <= x)
+        ++k;
       double within = std::clamp(x - span[k], 0.0, span[k + 1] - span[k]);
       return gain[k] + within * rate[chain[k]];
     };
@@ -213,8 +275,17 @@ public:
     // window (less the time `free` before anything unplaced can start) it
     // loses at least g = window - (the most progress a stretch of the path
     // unrelated to the task makes in one-unit mode within the window).
-    off.clear();
     double inf = std::numeric_limits<double>::infinity();
+    if (cutoff < inf) {
+      // The tasks off the path add at most their latencies.
+      double most = path;
+      for (int j = 0; j < n && most < cutoff; ++j)
+        if (!done[j] && !onPath[j])
+          most += canParallel[j] ? p.tasks[j].parallel : inf;
+      if (most < cutoff)
+        return bound;
+    }
+    off.clear();
     for (int j = 0; j < n; ++j) {
       if (done[j] || onPath[j])
         continue;
@@ -230,55 +301,151 @@ public:
         if (b - a <= window) {
           progress = gain[hi] - gain[lo];
         } else {
-          // The best window starts or ends at a task boundary.
-          for (int k = lo; k <= hi; ++k) {
-            double x0 = std::min(span[k], b - window);
-            progress =
-                std::max(progress, progressAt(x0 + window) - progressAt(x0));
-            double x1 = std::max(span[k] - window, a);
-            progress =
-                std::max(progress, progressAt(x1 + window) - progressAt(x1));
+          // The best window starts or ends at a task boundary; both kinds
+          // of candidates come in increasing order.
+          for (int ends = 0; ends < 2; ++ends) {
+            int k0 = lo, k1 = lo;
+            for (int k = lo; k <= hi; ++k) {
+              double x = ends ? std::max(span[k] - window, a)
+                              : std::min(span[k], b - window);
+              progress = std::max(progress, progressAt(x + window, k1) -
+                                                progressAt(x, k0));
+            }
           }
         }
       }
       double g = std::max(0.0, window - progress);
-      off.push_back({g, canParallel[j] ? p.tasks[j].parallel : inf});
+      off.push_back({g, canParallel[j] ? p.tasks[j].parallel : inf, lo, hi,
+                     std::max(0.0, p.tasks[j].single - free),
+                     usesTensor(p.tasks[j].kind), usesVector(p.tasks[j].kind)});
     }
-    // Sorted by g, the tasks up to some k run on one unit (cost g_k), the
-    // rest intra-op parallel (their latencies; infinite where they cannot).
-    std::sort(off.begin(), off.end());
-    double suffix = 0, extra = inf;
-    for (size_t k = off.size(); k-- > 0;) {
-      extra = std::min(extra, off[k].first + suffix);
-      suffix += off[k].second;
-    }
-    extra = std::min(extra, suffix);
-    bound = std::max(bound, path + extra);
-    // Per-kind area from t.
-    for (int kind = 0; kind < 2; ++kind) {
-      auto uses = kind == 0 ? usesTensor : usesVector;
-      int64_t units = kind == 0 ? p.tensorUnits : p.vectorUnits;
-      double area = 0;
-      bool any = false;
-      for (int i = 0; i < n; ++i) {
-        if (done[i]) {
-          if (finish[i] > t)
-            area += (parallel[i]             ? units
-                     : uses(p.tasks[i].kind) ? 1
-                                             : 0) *
-                    (finish[i] - t);
-        } else if (uses(p.tasks[i].kind)) {
-          area += std::min(p.tasks[i].single, units * p.tasks[i].parallel);
-          any = true;
-        }
+    // Tasks whose windows cannot overlap delay the path one after the
+    // other: a task runs after the path's task lo - 1 ends and before its
+    // task hi starts, so tasks with disjoint (lo - 1, hi) run apart. Split
+    // the tasks into short ones (hi - lo <= span), grouped into components
+    // of overlapping intervals whose delays add, and long ones whose windows
+    // may overlap anything. Every split gives a bound; take the best.
+    double extra = 0;
+    int m1 = std::max(1, m);
+    for (int width : {m1, m1 / 2, m1 / 4, m1 / 8, 2}) {
+      shortTasks.clear();
+      longTasks.clear();
+      for (const OffTask &o : off)
+        (o.hi - o.lo <= width ? shortTasks : longTasks).push_back(o);
+      std::sort(shortTasks.begin(), shortTasks.end(),
+                [](const OffTask &a, const OffTask &b) { return a.lo < b.lo; });
+      double delays = 0;
+      for (size_t a = 0; a < shortTasks.size();) {
+        size_t b = a + 1;
+        int reach = shortTasks[a].hi;
+        while (b < shortTasks.size() && shortTasks[b].lo - 1 < reach)
+          reach = std::max(reach, shortTasks[b++].hi);
+        delays += componentCost(a, b);
+        a = b;
       }
-      if (any)
-        bound = std::max(bound, t + area / units);
+      extra = std::max(
+          extra, cheapestSplit(longTasks.begin(), longTasks.end(), delays));
+      if (width <= 2)
+        break;
     }
+    bound = std::max(bound, path + extra);
     return bound;
   }
 
 private:
+  /// The cheapest way to run the short off-path tasks [a, b) of one
+  /// component (their windows may overlap): those on one unit delay the
+  /// path by their union window less what the path progresses in it. Small
+  /// components try every subset on one unit; the delay is at least each
+  /// task's own g, and at least what the units left to the path allow (the
+  /// one-unit tasks hold their units for their windows, so the path's
+  /// tasks of that kind get the rest). Large ones take cheapestSplit.
+  double componentCost(size_t a, size_t b) {
+    size_t k = b - a;
+    if (k > 5)
+      return cheapestSplit(shortTasks.begin() + a, shortTasks.begin() + b, 0);
+    // What the path may do beside them: its tasks in the union of ranges.
+    int lo = shortTasks[a].lo, hi = shortTasks[a].hi;
+    for (size_t i = a; i < b; ++i) {
+      lo = std::min(lo, shortTasks[i].lo);
+      hi = std::max(hi, shortTasks[i].hi);
+    }
+    double network = 0, rateV = 0, rateT = 0;
+    for (int q = std::max(lo, 0); q < std::min(hi, (int)chain.size()); ++q) {
+      int task = chain[q];
+      UnitKind kind = p.tasks[task].kind;
+      if (kind == UnitKind::None)
+        network += p.tasks[task].single;
+      if (usesVector(kind))
+        rateV = std::max(rateV, rate[task]);
+      if (usesTensor(kind))
+        rateT = std::max(rateT, rate[task]);
+    }
+    double best = std::numeric_limits<double>::infinity();
+    for (unsigned mask = 0; mask < (1u << k); ++mask) {
+      double parallelTime = 0, delay = 0, u = 0, heldV = 0, heldT = 0;
+      for (size_t i = 0; i < k; ++i) {
+        const OffTask &o = shortTasks[a + i];
+        if (!(mask >> i & 1)) {
+          parallelTime += o.lambda;
+          continue;
+        }
+        delay = std::max(delay, o.g);
+        u = std::max(u, o.window);
+        heldV += o.vector ? o.window : 0;
+        heldT += o.tensor ? o.window : 0;
+      }
+      if (parallelTime >= best)
+        continue;
+      if (mask)
+        delay =
+            std::max(delay, unitDelay(u, heldV, heldT, network, rateV, rateT));
+      best = std::min(best, parallelTime + delay);
+    }
+    return best;
+  }
+
+  /// The least delay to the path over a union window of length w >= u in
+  /// which one-unit tasks hold `heldV` vector-unit seconds and `heldT`
+  /// tensor-unit seconds: w minus the path's most progress, which runs its
+  /// collectives (rate 1, `network` seconds of them), then its vector and
+  /// tensor tasks at rates up to rateV and rateT on the unit time left, one
+  /// task at a time. w - progress(w) is convex: its least value over
+  /// w >= u is at u or at a breakpoint.
+  double unitDelay(double u, double heldV, double heldT, double network,
+                   double rateV, double rateT) const {
+    double unitsV = p.vectorUnits, unitsT = p.tensorUnits;
+    auto delayAt = [&](double w) {
+      double time = w, progress = std::min(network, time);
+      time -= progress;
+      double capV = std::max(0.0, unitsV * w - heldV),
+             capT = std::max(0.0, unitsT * w - heldT);
+      bool vFirst = rateV >= rateT;
+      for (int pass = 0; pass < 2; ++pass) {
+        bool v = (pass == 0) == vFirst;
+        double x = std::min(time, v ? capV : capT);
+        progress += x * (v ? rateV : rateT);
+        time -= x;
+      }
+      return std::max(0.0, w - progress);
+    };
+    // The breakpoints of progress(w): where the collectives run out, where
+    // a kind's unit time left turns positive, where the first kind's cap
+    // meets the time left after the collectives, and where both kinds'
+    // caps together meet it.
+    bool vFirst = rateV >= rateT;
+    double unitsF = vFirst ? unitsV : unitsT, heldF = vFirst ? heldV : heldT;
+    double unitsS = vFirst ? unitsT : unitsV, heldS = vFirst ? heldT : heldV;
+    double breaks[] = {network, heldV / unitsV, heldT / unitsT,
+                       unitsF > 1 ? (heldF - network) / (unitsF - 1) : 0.0,
+                       (heldF + heldS - network) / (unitsF + unitsS - 1)};
+    double best = delayAt(u);
+    for (double w : breaks)
+      if (w > u)
+        best = std::min(best, delayAt(w));
+    return best;
+  }
+
   /// The earliest start at or after `ready` (>= every placed start) of
   /// task j in mode `par`. Placed tasks start no later than `ready`, so the
   /// units in use only fall after it: the first instant that fits is the
@@ -352,6 +519,9 @@ private:
   }
 
   void improve(double makespan) {
+    // Meeting the bound at the root ends the search: nothing is shorter.
+    if (makespan <= rootBound * (1 + 1e-9))
+      provenAtRoot = true;
     bestMakespan = makespan;
     best.start = start;
     best.parallel.assign(n, false);
@@ -360,8 +530,11 @@ private:
     best.makespan = makespan;
   }
 
-  void dfs(double t, bool prefixOpen) {
-    if (aborted)
+  /// Explores the completions of the current partial schedule, whose last
+  /// start is `t`; `inherited` is a lower bound on all of them (the
+  /// parent's).
+  void dfs(double t, bool prefixOpen, double inherited) {
+    if (aborted || provenAtRoot)
       return;
     ++nodes;
     if (outOfBudget()) {
@@ -402,8 +575,47 @@ private:
         improve(busy);
       }
     }
-    if (lowerBound(t) >= cutoff)
+    // At the root the bound is refined fully: an incumbent found later that
+    // meets it ends the search.
+    double bound = std::max(
+        inherited,
+        lowerBound(t, count == 0 ? std::numeric_limits<double>::infinity()
+                                 : cutoff));
+    if (count == 0)
+      rootBound = bound;
+    // When nothing placed runs past t, or only one intra-op-parallel task
+    // (which nothing overlaps), every completion starts from an idle chip at
+    // `origin`: the problem left depends on the placed set only, and what
+    // was learned about it from another origin applies, shifted.
+    bool idle = !prefixOpen;
+    double origin = t;
+    int runningAfter = 0;
+    for (int i : placed)
+      if (finish[i] > t) {
+        ++runningAfter;
+        idle = idle && parallel[i];
+        origin = finish[i];
+      }
+    idle = idle && runningAfter <= 1;
+    double *learned = nullptr;
+    if (idle) {
+      auto it = remaining.find(key);
+      if (it != remaining.end()) {
+        learned = &it->second;
+        bound = std::max(bound, origin + *learned);
+      }
+    }
+    auto learn = [&](double rest) {
+      if (!idle)
+        return;
+      if (!learned)
+        learned = &remaining.emplace(key, rest).first->second;
+      *learned = std::max(*learned, rest);
+    };
+    if (bound >= cutoff) {
+      learn(bound - origin);
       return;
+    }
     if (!remember(t, prefixOpen))
       return;
     struct Child {
@@ -454,13 +666,15 @@ private:
       key.flip(c.task);
       placed.push_back(c.task);
       bool stillPrefix = prefixOpen && c.par && pred[c.task].empty();
-      dfs(c.start, stillPrefix);
+      dfs(c.start, stillPrefix, bound);
       placed.pop_back();
       key.flip(c.task);
       done[c.task] = 0;
-      if (aborted)
+      if (aborted || provenAtRoot)
         return;
     }
+    // Every completion from here is found or no shorter than the incumbent.
+    learn(bestMakespan * (1 - 1e-9) - origin);
   }
 
   const Problem &p;
@@ -481,16 +695,20 @@ private:
   Schedule best;
   double bestMakespan;
   int64_t nodes = 0, states = 0;
-  bool aborted = false;
+  double rootBound = 0;
+  bool aborted = false, provenAtRoot = false;
   std::chrono::steady_clock::time_point begin;
   std::unordered_map<TaskSet, std::vector<Signature>, TaskSetHash> memo;
+  /// Per placed set, a lower bound on the time its completions need from an
+  /// idle chip, learned from searches already finished.
+  std::unordered_map<TaskSet, double, TaskSetHash> remaining;
 
   // Scratch.
   std::vector<double> est;
   std::vector<char> onPath;
   std::vector<int> chain;
   std::vector<double> span, gain;
-  std::vector<std::pair<double, double>> off;
+  std::vector<OffTask> off, shortTasks, longTasks;
   std::vector<std::pair<double, int>> runningAt;
 };
 

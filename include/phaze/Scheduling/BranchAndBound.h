@@ -10,10 +10,12 @@
 // start, each in a chosen mode at the earliest time its dependences and the
 // units allow. Every schedule can be rebuilt this way no later (order its
 // tasks by start), so the search is exact. It prunes with a lower bound
-// (critical path, the exclusive time of intra-op-parallel tasks off that
-// path, per-kind area), with dominance between partial schedules that
-// placed the same tasks, and with two exchange rules (an intra-op-parallel
-// sink can move to the end, an intra-op-parallel source to the start).
+// (critical path, what the tasks off that path add to it, per-kind area),
+// with dominance between partial schedules that placed the same tasks, with
+// bounds learned for placed sets that leave the chip idle, and with two
+// exchange rules (an intra-op-parallel sink can move to the end, an
+// intra-op-parallel source to the start). docs/Scheduling.md has the
+// details.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,7 +52,8 @@ constexpr int kMaxSearchTasks = 128;
 /// The lower bound the search prunes with, at its root: the critical path at
 /// best latencies plus the cheapest way to fit the tasks off it (each either
 /// intra-op parallel, adding its latency, or on one unit, delaying the path
-/// by what the path cannot progress meanwhile), and the per-kind areas.
+/// by what the path cannot progress meanwhile; delays of tasks that run
+/// apart add up), and the per-kind areas.
 double searchLowerBound(const Problem &p);
 
 /// Searches for a schedule shorter than `incumbent` (a feasible schedule of
