@@ -108,6 +108,7 @@ struct OffTask {
   double g, lambda;
   int lo, hi;
   double window;       ///< one-unit latency past the free time
+  double progress;     ///< the most the path progresses beside that window
   bool tensor, vector; ///< the units it holds on one unit
 };
 
@@ -316,7 +317,7 @@ public:
       }
       double g = std::max(0.0, window - progress);
       off.push_back({g, canParallel[j] ? p.tasks[j].parallel : inf, lo, hi,
-                     std::max(0.0, p.tasks[j].single - free),
+                     std::max(0.0, p.tasks[j].single - free), progress,
                      usesTensor(p.tasks[j].kind), usesVector(p.tasks[j].kind)});
     }
     // Tasks whose windows cannot overlap delay the path one after the
@@ -335,16 +336,20 @@ public:
       std::sort(shortTasks.begin(), shortTasks.end(),
                 [](const OffTask &a, const OffTask &b) { return a.lo < b.lo; });
       double delays = 0;
+      components.clear();
       for (size_t a = 0; a < shortTasks.size();) {
         size_t b = a + 1;
         int reach = shortTasks[a].hi;
         while (b < shortTasks.size() && shortTasks[b].lo - 1 < reach)
           reach = std::max(reach, shortTasks[b++].hi);
-        delays += componentCost(a, b);
+        double cost = componentCost(a, b);
+        delays += cost;
+        components.push_back({shortTasks[a].lo - 1, reach, delays});
         a = b;
       }
       extra = std::max(
           extra, cheapestSplit(longTasks.begin(), longTasks.end(), delays));
+      extra = std::max(extra, longBeside(delays));
       if (width <= 2)
         break;
     }
@@ -353,6 +358,51 @@ public:
   }
 
 private:
+  /// A bound for the long off-path tasks given the short components
+  /// (`components`, in path order, with running cost sums) costing `delays`
+  /// in all: a long task on one unit delays the path by g over its own
+  /// window, during which the path progresses at most `progress`, so it
+  /// passes only the components beside a stretch of the path of that much
+  /// best-latency work; the others' windows lie apart from it and their
+  /// delays add. The cheapest threshold split on what each adds beyond the
+  /// components it may overlap.
+  double longBeside(double delays) {
+    auto costOver = [&](int first, int last) { // components meeting [f, l]
+      auto lo = std::lower_bound(
+          components.begin(), components.end(), first,
+          [](const Component &c, int k) { return c.last < k; });
+      auto hi = std::upper_bound(
+          components.begin(), components.end(), last,
+          [](int k, const Component &c) { return k < c.first; });
+      if (lo >= hi)
+        return 0.0;
+      double before = lo == components.begin() ? 0 : (lo - 1)->costSum;
+      return (hi - 1)->costSum - before;
+    };
+    int m = chain.size();
+    byExcess.clear();
+    for (const OffTask &o : longTasks) {
+      // The most component cost one window can overlap: path positions
+      // k1..k2 whose tasks strictly between make at most `progress`.
+      double shared = 0;
+      int from = std::max(o.lo - 1, 0), to = std::min(o.hi, m - 1);
+      for (int k1 = from, k2 = from; k1 <= to; ++k1) {
+        k2 = std::max(k2, k1);
+        while (k2 + 1 <= to && gain[k2 + 1] - gain[k1 + 1] <= o.progress)
+          ++k2;
+        shared = std::max(shared, costOver(k1, k2));
+      }
+      byExcess.push_back({std::max(0.0, o.g - shared), o.lambda});
+    }
+    std::sort(byExcess.begin(), byExcess.end());
+    double suffix = 0, best = std::numeric_limits<double>::infinity();
+    for (size_t k = byExcess.size(); k-- > 0;) {
+      best = std::min(best, byExcess[k].first + suffix);
+      suffix += byExcess[k].second;
+    }
+    return delays + std::min(best, suffix);
+  }
+
   /// The cheapest way to run the short off-path tasks [a, b) of one
   /// component (their windows may overlap): those on one unit delay the
   /// path by their union window less what the path progresses in it. Small
@@ -709,6 +759,14 @@ private:
   std::vector<int> chain;
   std::vector<double> span, gain;
   std::vector<OffTask> off, shortTasks, longTasks;
+  /// A component of short off-path tasks: the path positions it may run
+  /// beside, and the sum of costs of the components up to it.
+  struct Component {
+    int first, last;
+    double costSum;
+  };
+  std::vector<Component> components;
+  std::vector<std::pair<double, double>> byExcess;
   std::vector<std::pair<double, int>> runningAt;
 };
 
