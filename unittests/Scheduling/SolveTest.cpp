@@ -220,21 +220,26 @@ TEST(SolveSchedule, MatchesBruteForceUpToTenTasks) {
   }
 }
 
-/// The branch and bound alone, from the list schedule, on random DAGs with
-/// collectives: it completes, its schedule verifies and equals the
-/// brute-force optimum, and its root bound never exceeds that optimum.
+/// The branch and bound alone, from the list schedule, completes, its
+/// schedule verifies and equals the brute-force optimum, and its root bound
+/// never exceeds that optimum.
+void expectSearchIsExact(const Problem &p, int trial) {
+  double optimum = bruteForceDfs(p);
+  SearchResult r = branchAndBound(p, listSchedule(p));
+  ASSERT_TRUE(r.complete) << "trial " << trial;
+  std::string error;
+  ASSERT_TRUE(verify(p, r.schedule, error, 1e-9))
+      << "trial " << trial << ": " << error;
+  EXPECT_NEAR(r.schedule.makespan, optimum, 1e-9) << "trial " << trial;
+  EXPECT_LE(searchLowerBound(p), optimum + 1e-9) << "trial " << trial;
+}
+
+/// The search is exact on random DAGs with collectives.
 TEST(BranchAndBound, MatchesBruteForceWithCollectives) {
   std::mt19937 rng(17);
   for (int trial = 0; trial < 80; ++trial) {
     Problem p = randomProblem(rng, 2 + trial % 7, /*network=*/true); // 2..8
-    double optimum = bruteForceDfs(p);
-    SearchResult r = branchAndBound(p, listSchedule(p));
-    ASSERT_TRUE(r.complete) << "trial " << trial;
-    std::string error;
-    ASSERT_TRUE(verify(p, r.schedule, error, 1e-9))
-        << "trial " << trial << ": " << error;
-    EXPECT_NEAR(r.schedule.makespan, optimum, 1e-9) << "trial " << trial;
-    EXPECT_LE(searchLowerBound(p), optimum + 1e-9) << "trial " << trial;
+    expectSearchIsExact(p, trial);
   }
 }
 
@@ -259,22 +264,14 @@ Problem layerLikeProblem(std::mt19937 &rng, int n) {
   return p;
 }
 
-/// On layer-like problems, whose off-path tasks exercise the bound's
-/// grouping along the path, the branch and bound equals brute force and
-/// its root bound never exceeds the optimum (checked on 400 while
+/// The search is exact on layer-like problems, whose off-path tasks
+/// exercise the bound's grouping along the path (checked on 400 while
 /// developing).
 TEST(BranchAndBound, MatchesBruteForceOnLayerLikeDags) {
   std::mt19937 rng(37);
   for (int trial = 0; trial < 60; ++trial) {
     Problem p = layerLikeProblem(rng, 6 + trial % 5); // 6..10
-    double optimum = bruteForceDfs(p);
-    SearchResult r = branchAndBound(p, listSchedule(p));
-    ASSERT_TRUE(r.complete) << "trial " << trial;
-    std::string error;
-    ASSERT_TRUE(verify(p, r.schedule, error, 1e-9))
-        << "trial " << trial << ": " << error;
-    EXPECT_NEAR(r.schedule.makespan, optimum, 1e-9) << "trial " << trial;
-    EXPECT_LE(searchLowerBound(p), optimum + 1e-9) << "trial " << trial;
+    expectSearchIsExact(p, trial);
   }
 }
 
