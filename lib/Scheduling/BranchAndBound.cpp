@@ -367,30 +367,29 @@ private:
   /// delays add. The cheapest threshold split on what each adds beyond the
   /// components it may overlap.
   double longBeside(double delays) {
-    auto costOver = [&](int first, int last) { // components meeting [f, l]
-      auto lo = std::lower_bound(
-          components.begin(), components.end(), first,
-          [](const Component &c, int k) { return c.last < k; });
-      auto hi = std::upper_bound(
-          components.begin(), components.end(), last,
-          [](int k, const Component &c) { return k < c.first; });
-      if (lo >= hi)
-        return 0.0;
-      double before = lo == components.begin() ? 0 : (lo - 1)->costSum;
-      return (hi - 1)->costSum - before;
-    };
     int m = chain.size();
+    size_t count = components.size();
     byExcess.clear();
     for (const OffTask &o : longTasks) {
       // The most component cost one window can overlap: path positions
-      // k1..k2 whose tasks strictly between make at most `progress`.
+      // k1..k2 whose tasks strictly between make at most `progress`. As k1
+      // and k2 grow, the components meeting [k1, k2] (a contiguous run, in
+      // path order) move forward: c1 is the first that does not end before
+      // k1, c2 one past the last that starts by k2.
       double shared = 0;
       int from = std::max(o.lo - 1, 0), to = std::min(o.hi, m - 1);
-      for (int k1 = from, k2 = from; k1 <= to; ++k1) {
+      size_t c1 = 0, c2 = 0;
+      for (int k1 = from, k2 = from; k1 <= to && count; ++k1) {
         k2 = std::max(k2, k1);
         while (k2 + 1 <= to && gain[k2 + 1] - gain[k1 + 1] <= o.progress)
           ++k2;
-        shared = std::max(shared, costOver(k1, k2));
+        while (c1 < count && components[c1].last < k1)
+          ++c1;
+        while (c2 < count && components[c2].first <= k2)
+          ++c2;
+        if (c1 < c2)
+          shared = std::max(shared, components[c2 - 1].costSum -
+                                        (c1 ? components[c1 - 1].costSum : 0));
       }
       byExcess.push_back({std::max(0.0, o.g - shared), o.lambda});
     }
