@@ -624,14 +624,6 @@ private:
         improve(busy);
       }
     }
-    // At the root the bound is refined fully: an incumbent found later that
-    // meets it ends the search.
-    double bound = std::max(
-        inherited,
-        lowerBound(t, count == 0 ? std::numeric_limits<double>::infinity()
-                                 : cutoff));
-    if (count == 0)
-      rootBound = bound;
     // When nothing placed runs past t, or only one intra-op-parallel task
     // (which nothing overlaps), every completion starts from an idle chip at
     // `origin`: the problem left depends on the placed set only, and what
@@ -647,6 +639,7 @@ private:
       }
     idle = idle && runningAfter <= 1;
     double *learned = nullptr;
+    double bound = inherited;
     if (idle) {
       auto it = remaining.find(key);
       if (it != remaining.end()) {
@@ -661,12 +654,22 @@ private:
         learned = &remaining.emplace(key, rest).first->second;
       *learned = std::max(*learned, rest);
     };
+    // The cheap tests first: what was learned, then dominance (a dominated
+    // node's completions are no better than those of one already
+    // searched), then the bound. At the root the bound is refined fully: an
+    // incumbent found later that meets it ends the search.
+    if (bound >= cutoff || !remember(t, prefixOpen))
+      return;
+    bound = std::max(bound,
+                     lowerBound(t, count == 0
+                                       ? std::numeric_limits<double>::infinity()
+                                       : cutoff));
+    if (count == 0)
+      rootBound = bound;
     if (bound >= cutoff) {
       learn(bound - origin);
       return;
     }
-    if (!remember(t, prefixOpen))
-      return;
     struct Child {
       int task;
       bool par;
