@@ -328,11 +328,17 @@ public:
     // may overlap anything. Every split gives a bound; take the best.
     double extra = 0;
     int m1 = std::max(1, m);
+    size_t lastShort = off.size() + 1;
     for (int width : {m1, m1 / 2, m1 / 4, m1 / 8, 2}) {
       shortTasks.clear();
       longTasks.clear();
       for (const OffTask &o : off)
         (o.hi - o.lo <= width ? shortTasks : longTasks).push_back(o);
+      // Narrower widths give nested short sets: the same size is the same
+      // split, already counted.
+      if (shortTasks.size() == lastShort)
+        continue;
+      lastShort = shortTasks.size();
       std::sort(shortTasks.begin(), shortTasks.end(),
                 [](const OffTask &a, const OffTask &b) { return a.lo < b.lo; });
       double delays = 0;
@@ -500,13 +506,13 @@ private:
   /// units in use only fall after it: the first instant that fits is the
   /// answer.
   double earliest(int j, bool par, double ready) {
-    runningAt.clear();
-    for (int i : placed)
-      if (finish[i] > ready)
-        runningAt.push_back({finish[i], i});
-    std::sort(runningAt.begin(), runningAt.end());
+    // runningNow: the placed tasks running past the last start, by finish.
     int64_t tensor = 0, vector = 0, exclusive = 0;
-    for (const auto &[f, i] : runningAt) {
+    size_t k = 0;
+    while (k < runningNow.size() && runningNow[k].first <= ready)
+      ++k;
+    for (size_t r = k; r < runningNow.size(); ++r) {
+      int i = runningNow[r].second;
       exclusive += parallel[i];
       tensor += !parallel[i] && usesTensor(p.tasks[i].kind);
       vector += !parallel[i] && usesVector(p.tasks[i].kind);
@@ -514,19 +520,19 @@ private:
     bool needT = usesTensor(p.tasks[j].kind),
          needV = usesVector(p.tasks[j].kind);
     double time = ready;
-    for (size_t k = 0;;) {
-      while (k < runningAt.size() && runningAt[k].first <= time) {
-        int i = runningAt[k++].second;
+    for (;;) {
+      while (k < runningNow.size() && runningNow[k].first <= time) {
+        int i = runningNow[k++].second;
         exclusive -= parallel[i];
         tensor -= !parallel[i] && usesTensor(p.tasks[i].kind);
         vector -= !parallel[i] && usesVector(p.tasks[i].kind);
       }
-      bool fits = par ? k == runningAt.size()
+      bool fits = par ? k == runningNow.size()
                       : exclusive == 0 && !(needT && tensor >= p.tensorUnits) &&
                             !(needV && vector >= p.vectorUnits);
       if (fits)
         return time;
-      time = runningAt[k].first;
+      time = runningNow[k].first;
     }
   }
 
@@ -543,9 +549,10 @@ private:
   /// Records the current partial schedule; false if one seen before
   /// dominates it.
   bool remember(double t, bool prefixOpen) {
-    Signature sig;
+    Signature &sig = scratchSignature;
     sig.time = t;
     sig.prefixOpen = prefixOpen;
+    sig.running.clear();
     for (int i : placed)
       if (finish[i] > t)
         sig.running.push_back({i, finish[i], parallel[i] != 0});
@@ -561,7 +568,7 @@ private:
         seen.end());
     states -= before - seen.size();
     if (states < limits.maxStates || limits.maxStates <= 0) {
-      seen.push_back(std::move(sig));
+      seen.push_back(sig);
       ++states;
     }
     return true;
@@ -676,6 +683,11 @@ private:
       double start;
     };
     std::vector<Child> children;
+    runningNow.clear();
+    for (int i : placed)
+      if (finish[i] > t)
+        runningNow.push_back({finish[i], i});
+    std::sort(runningNow.begin(), runningNow.end());
     for (int j = 0; j < n; ++j) {
       if (done[j])
         continue;
@@ -769,7 +781,8 @@ private:
   };
   std::vector<Component> components;
   std::vector<std::pair<double, double>> byExcess;
-  std::vector<std::pair<double, int>> runningAt;
+  std::vector<std::pair<double, int>> runningNow;
+  Signature scratchSignature;
 };
 
 } // namespace
