@@ -32,9 +32,11 @@ namespace sched {
 
 /// Limits of one search.
 struct SearchLimits {
-  double timeLimitS = 0;       ///< wall clock, seconds (0: none)
-  int64_t maxNodes = 0;        ///< search nodes (0: none)
-  int64_t maxStates = 4000000; ///< partial schedules kept for dominance
+  double timeLimitS = 0; ///< wall clock, seconds (0: none)
+  int64_t maxNodes = 0;  ///< search nodes (0: none)
+  /// Partial schedules kept for dominance (about 100 bytes each); past it,
+  /// new ones are still checked but no longer kept.
+  int64_t maxStates = 1000000;
 };
 
 struct SearchResult {
@@ -43,7 +45,7 @@ struct SearchResult {
   /// The search space was exhausted: `schedule` is optimal (up to a
   /// relative 1e-9).
   bool complete = false;
-  int64_t nodes = 0;
+  int64_t nodes = 0; ///< search nodes visited
 };
 
 /// The largest problem the search takes (tasks; sets are 128-bit masks).
@@ -57,7 +59,8 @@ constexpr int kMaxSearchTasks = 128;
 double searchLowerBound(const Problem &p);
 
 /// Searches for a schedule shorter than `incumbent` (a feasible schedule of
-/// `p`, which must pass check() and have at most kMaxSearchTasks tasks).
+/// `p`, which must pass check()). A problem of more than kMaxSearchTasks
+/// tasks is not searched: the incumbent comes back, not complete.
 SearchResult branchAndBound(const Problem &p, const Schedule &incumbent,
                             const SearchLimits &limits = {});
 
