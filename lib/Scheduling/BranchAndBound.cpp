@@ -176,10 +176,10 @@ public:
   /// refining once it reaches `cutoff`, or when it cannot reach it.
   double lowerBound(double t,
                     double cutoff = std::numeric_limits<double>::infinity()) {
-    double bound = t, busy = t; // busy: when every placed task has finished
+    double busy = t; // when every placed task has finished
     for (int i : placed)
       busy = std::max(busy, finish[i]);
-    bound = busy;
+    double bound = busy;
     double free = busy - t; // time before any unplaced task must wait
     // Earliest starts at best latencies; the critical path ends at `top`.
     est.assign(n, 0);
