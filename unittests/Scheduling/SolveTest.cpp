@@ -265,8 +265,8 @@ Problem layerLikeProblem(std::mt19937 &rng, int n) {
 }
 
 /// The search is exact on layer-like problems, whose off-path tasks
-/// exercise the bound's grouping along the path (checked on 400 while
-/// developing).
+/// exercise the bound's grouping along the path (checked on 600 with the
+/// trial count raised).
 TEST(BranchAndBound, MatchesBruteForceOnLayerLikeDags) {
   std::mt19937 rng(37);
   for (int trial = 0; trial < 60; ++trial) {

@@ -34,8 +34,8 @@ namespace sched {
 struct SearchLimits {
   double timeLimitS = 0; ///< wall clock, seconds (0: none)
   int64_t maxNodes = 0;  ///< search nodes (0: none)
-  /// Partial schedules kept for dominance (about 100 bytes each); past it,
-  /// new ones are still checked but no longer kept.
+  /// Partial schedules kept for dominance; past it, new ones are still
+  /// checked but no longer kept.
   int64_t maxStates = 1000000;
 };
 
