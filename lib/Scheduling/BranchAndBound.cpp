@@ -49,6 +49,10 @@ using namespace mlir::phaze::sched;
 
 namespace {
 
+/// Components of at most this many off-path tasks are costed exactly (every
+/// subset on one unit); larger ones by their most expensive this many.
+constexpr size_t kExactComponent = 5;
+
 /// A set of tasks as a 128-bit mask.
 struct TaskSet {
   uint64_t lo = 0, hi = 0;
@@ -161,6 +165,14 @@ public:
     done.assign(n, 0);
     bestMakespan = incumbent.makespan;
     begin = std::chrono::steady_clock::now();
+  }
+
+  /// The bound at the root, refined.
+  double refinedRootBound() {
+    refine = true;
+    double bound = lowerBound(0);
+    refine = false;
+    return bound;
   }
 
   SearchResult run() {
@@ -414,21 +426,45 @@ private:
   /// components try every subset on one unit; the delay is at least each
   /// task's own g, and at least what the units left to the path allow (the
   /// one-unit tasks hold their units for their windows, so the path's
-  /// tasks of that kind get the rest). Large ones take cheapestSplit.
+  /// tasks of that kind get the rest). Large ones take cheapestSplit, and
+  /// when refining, also the exact cost of their most expensive tasks.
   double componentCost(size_t a, size_t b) {
     size_t k = b - a;
-    if (k > 5)
-      return cheapestSplit(shortTasks.begin() + a, shortTasks.begin() + b, 0);
+    if (k <= kExactComponent)
+      return subsetCost(&shortTasks[a], k);
+    // Dropping tasks never raises the cost: the exact cost of the most
+    // expensive ones is a bound too.
+    double split =
+        cheapestSplit(shortTasks.begin() + a, shortTasks.begin() + b, 0);
+    if (!refine)
+      return split;
+    topTasks.assign(shortTasks.begin() + a, shortTasks.begin() + b);
+    std::nth_element(topTasks.begin(), topTasks.begin() + kExactComponent,
+                     topTasks.end(), [](const OffTask &x, const OffTask &y) {
+                       return std::min(x.g, x.lambda) > std::min(y.g, y.lambda);
+                     });
+    return std::max(split, subsetCost(topTasks.data(), kExactComponent));
+  }
+
+  /// The exact cost of the `k` off-path tasks from `tasks`, whose windows
+  /// may overlap: every subset on one unit, the rest intra-op parallel.
+  double subsetCost(const OffTask *tasks, size_t k) {
     // What the path may do beside them: its tasks in the union of ranges.
-    int lo = shortTasks[a].lo, hi = shortTasks[a].hi;
-    for (size_t i = a; i < b; ++i) {
-      lo = std::min(lo, shortTasks[i].lo);
-      hi = std::max(hi, shortTasks[i].hi);
+    int lo = tasks[0].lo, hi = tasks[0].hi;
+    for (size_t i = 0; i < k; ++i) {
+      lo = std::min(lo, tasks[i].lo);
+      hi = std::max(hi, tasks[i].hi);
     }
     double network = 0, rateV = 0, rateT = 0;
+    beside.clear();
     for (int q = std::max(lo, 0); q < std::min(hi, (int)chain.size()); ++q) {
       int task = chain[q];
       UnitKind kind = p.tasks[task].kind;
+      if (refine)
+        beside.push_back({rate[task], p.tasks[task].single,
+                          usesTensor(kind)   ? 2
+                          : usesVector(kind) ? 1
+                                             : 0});
       if (kind == UnitKind::None)
         network += p.tasks[task].single;
       if (usesVector(kind))
@@ -436,11 +472,15 @@ private:
       if (usesTensor(kind))
         rateT = std::max(rateT, rate[task]);
     }
+    if (refine)
+      std::sort(
+          beside.begin(), beside.end(),
+          [](const Beside &a, const Beside &b) { return a.rate > b.rate; });
     double best = std::numeric_limits<double>::infinity();
     for (unsigned mask = 0; mask < (1u << k); ++mask) {
       double parallelTime = 0, delay = 0, u = 0, heldV = 0, heldT = 0;
       for (size_t i = 0; i < k; ++i) {
-        const OffTask &o = shortTasks[a + i];
+        const OffTask &o = tasks[i];
         if (!(mask >> i & 1)) {
           parallelTime += o.lambda;
           continue;
@@ -452,9 +492,12 @@ private:
       }
       if (parallelTime >= best)
         continue;
-      if (mask)
+      if (mask) {
         delay =
             std::max(delay, unitDelay(u, heldV, heldT, network, rateV, rateT));
+        if (refine && delay + parallelTime < best)
+          delay = std::max(delay, dualDelay(u, heldV, heldT));
+      }
       best = std::min(best, parallelTime + delay);
     }
     return best;
@@ -498,6 +541,90 @@ private:
     for (double w : breaks)
       if (w > u)
         best = std::min(best, delayAt(w));
+    return best;
+  }
+
+  /// A lower bound on the least delay to the path over a window of length
+  /// w >= u in which one-unit tasks hold `heldV` vector-unit and `heldT`
+  /// tensor-unit seconds: w minus the path's most progress, where the
+  /// path's tasks beside the window (`beside`) each progress at their own
+  /// one-unit rate for at most their one-unit latency, one at a time, on
+  /// the units left (fused tasks counted as tensor only, a relaxation). The
+  /// most progress is a linear program; any dual solution (alpha for time,
+  /// beta per kind for its unit time) bounds it, so the delay is at least
+  ///   w0 c + beta_V heldV + beta_T heldT - sum_k s_k (r_k - alpha -
+  ///   beta_kind)^+,  c = 1 - alpha - units_V beta_V - units_T beta_T >= 0,
+  /// w0 = max(u, heldV / units_V, heldT / units_T). Tries alpha at 0 and at
+  /// each rate, with the betas for that alpha by a greedy over the linear
+  /// pieces of their concave terms, best value per unit of c first. Every
+  /// point tried is dual feasible, so the best is a valid bound.
+  double dualDelay(double u, double heldV, double heldT) const {
+    double units[3] = {1, (double)p.vectorUnits, (double)p.tensorUnits};
+    double held[3] = {0, heldV, heldT};
+    double w0 = std::max({u, heldV / units[1], heldT / units[2]});
+    double best = 0;
+    // `beside` is sorted by falling rate: the tasks above alpha are a
+    // prefix. alpha is 0 or a rate.
+    size_t count = beside.size();
+    for (size_t end = 0;;) {
+      // The tasks with rate > alpha: [0, end).
+      double alpha = end < count ? beside[end].rate : 0.0;
+      double f = w0 * (1 - alpha);
+      for (size_t k = 0; k < end; ++k)
+        f -= beside[k].single * (beside[k].rate - alpha);
+      // Per kind, the pieces of beta's concave term in order of falling
+      // value per unit of room (the prefix walked backwards); the greedy
+      // takes the better piece of either kind first.
+      struct Walk {
+        int kind;
+        double active, at, cost;
+        size_t k;
+      } walks[2];
+      for (int w = 0; w < 2; ++w) {
+        Walk &walk = walks[w];
+        walk.kind = w + 1;
+        walk.active = 0;
+        for (size_t k = 0; k < end; ++k)
+          if (beside[k].kind == walk.kind)
+            walk.active += beside[k].single;
+        walk.at = 0;
+        walk.cost = units[walk.kind] * w0 - held[walk.kind];
+        walk.k = end;
+      }
+      // The next piece of a walk: (value per unit of room, room), or none.
+      auto piece = [&](Walk &walk, double &value, double &room) {
+        while (walk.k > 0 && beside[walk.k - 1].kind != walk.kind)
+          --walk.k;
+        if (walk.k == 0 || walk.active <= walk.cost)
+          return false;
+        double t = beside[walk.k - 1].rate - alpha;
+        value = (walk.active - walk.cost) / units[walk.kind];
+        room = (t - walk.at) * units[walk.kind];
+        return true;
+      };
+      double room = 1 - alpha;
+      while (room > 0) {
+        double value[2], length[2];
+        bool has[2];
+        for (int w = 0; w < 2; ++w)
+          has[w] = piece(walks[w], value[w], length[w]);
+        if (!has[0] && !has[1])
+          break;
+        int w = !has[0] || (has[1] && value[1] > value[0]) ? 1 : 0;
+        double take = std::min(length[w], room);
+        f += value[w] * take;
+        room -= take;
+        Walk &walk = walks[w];
+        walk.at = beside[walk.k - 1].rate - alpha;
+        walk.active -= beside[walk.k - 1].single;
+        --walk.k;
+      }
+      best = std::max(best, f);
+      if (end >= count)
+        break;
+      while (end < count && beside[end].rate >= alpha)
+        ++end;
+    }
     return best;
   }
 
@@ -667,10 +794,12 @@ private:
     // incumbent found later that meets it ends the search.
     if (bound >= cutoff || !remember(t, prefixOpen))
       return;
+    refine = count == 0;
     bound = std::max(bound,
                      lowerBound(t, count == 0
                                        ? std::numeric_limits<double>::infinity()
                                        : cutoff));
+    refine = false;
     if (count == 0)
       rootBound = bound;
     if (bound >= cutoff) {
@@ -772,7 +901,18 @@ private:
   std::vector<char> onPath;
   std::vector<int> chain;
   std::vector<double> span, gain;
-  std::vector<OffTask> off, shortTasks, longTasks;
+  std::vector<OffTask> off, shortTasks, longTasks, topTasks;
+  /// The path's tasks beside a component: one-unit rate, one-unit latency,
+  /// kind (0 collective, 1 vector, 2 tensor or fused).
+  struct Beside {
+    double rate, single;
+    int kind;
+  };
+  std::vector<Beside> beside;
+  /// Whether lowerBound() refines its component costs (exact subsets of the
+  /// largest tasks of big components, dual path-progress bounds): at the
+  /// root, where the bound is computed once; too slow for every node.
+  bool refine = false;
   /// A component of short off-path tasks: the path positions it may run
   /// beside, and the sum of costs of the components up to it.
   struct Component {
@@ -791,7 +931,7 @@ double mlir::phaze::sched::searchLowerBound(const Problem &p) {
   Schedule none;
   none.makespan = std::numeric_limits<double>::infinity();
   Search search(p, none, {});
-  return search.lowerBound(0);
+  return search.refinedRootBound();
 }
 
 SearchResult mlir::phaze::sched::branchAndBound(const Problem &p,

@@ -174,7 +174,7 @@ bool mlir::phaze::sched::verify(const Problem &p, const Schedule &s,
   return true;
 }
 
-double mlir::phaze::sched::lowerBound(const Problem &p) {
+double mlir::phaze::sched::criticalPath(const Problem &p) {
   int n = p.tasks.size();
   std::vector<double> finish(n, 0);
   std::vector<std::vector<int>> pred(n);
@@ -188,6 +188,11 @@ double mlir::phaze::sched::lowerBound(const Problem &p) {
     finish[i] = ready + p.tasks[i].best();
     path = std::max(path, finish[i]);
   }
+  return path;
+}
+
+double mlir::phaze::sched::lowerBound(const Problem &p) {
+  double path = criticalPath(p);
   // Unit-time area: a task occupies one unit for `single` or all R units
   // for `parallel`.
   double tensorArea = 0, vectorArea = 0;
@@ -331,6 +336,20 @@ Schedule mlir::phaze::sched::serialSchedule(const Problem &p,
   for (int i : order)
     placer.place(i, parallel[i], placer.earliest(i, parallel[i]));
   return placer.s;
+}
+
+Problem mlir::phaze::sched::reversed(const Problem &p) {
+  Problem r = p;
+  for (auto &[a, b] : r.edges)
+    std::swap(a, b);
+  return r;
+}
+
+Schedule mlir::phaze::sched::mirrored(const Problem &p, const Schedule &s) {
+  Schedule r = s;
+  for (size_t i = 0; i < s.start.size(); ++i)
+    r.start[i] = std::max(0.0, s.makespan - (s.start[i] + s.duration(p, i)));
+  return r;
 }
 
 Schedule mlir::phaze::sched::improveSchedule(const Problem &p,

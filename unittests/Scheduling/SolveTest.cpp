@@ -275,6 +275,53 @@ TEST(BranchAndBound, MatchesBruteForceOnLayerLikeDags) {
   }
 }
 
+/// Side tasks that all run beside one stretch of a short chain form one
+/// component of more than five tasks: the root bound's exact cost of the
+/// most expensive ones and its dual bound on the path's progress stay at or
+/// below the optimum, and the search stays exact.
+TEST(BranchAndBound, MatchesBruteForceOnWideComponents) {
+  std::mt19937 rng(41);
+  for (int trial = 0; trial < 16; ++trial) {
+    int n = 9; // a chain of 3 and 6 side tasks
+    Problem p = randomProblem(rng, n, /*network=*/true);
+    p.edges = {{0, 1}, {1, 2}};
+    for (int i = 3; i < n; ++i) {
+      p.edges.push_back({0, i});
+      if (i % 2)
+        p.edges.push_back({i, 2});
+    }
+    expectSearchIsExact(p, trial);
+  }
+}
+
+/// Running a schedule backwards gives a schedule of the reversed problem
+/// with the same makespan, and back again the original starts.
+TEST(Reversed, MirroredSchedulesAreSchedulesOfTheReversedProblem) {
+  std::mt19937 rng(43);
+  for (int trial = 0; trial < 40; ++trial) {
+    Problem p = randomProblem(rng, 2 + trial % 9, /*network=*/true);
+    Problem back = reversed(p);
+    ASSERT_EQ(back.edges.size(), p.edges.size());
+    for (size_t e = 0; e < p.edges.size(); ++e) {
+      EXPECT_EQ(back.edges[e].first, p.edges[e].second);
+      EXPECT_EQ(back.edges[e].second, p.edges[e].first);
+    }
+    Schedule s = listSchedule(p);
+    Schedule m = mirrored(p, s);
+    std::string error;
+    ASSERT_TRUE(verify(back, m, error, 1e-9))
+        << "trial " << trial << ": " << error;
+    EXPECT_DOUBLE_EQ(m.makespan, s.makespan);
+    EXPECT_EQ(m.parallel, s.parallel);
+    Schedule again = mirrored(back, m);
+    for (size_t i = 0; i < s.start.size(); ++i)
+      EXPECT_NEAR(again.start[i], s.start[i], 1e-9) << "trial " << trial;
+    // Both directions have the same optimum.
+    EXPECT_NEAR(bruteForceDfs(back), bruteForceDfs(p), 1e-9)
+        << "trial " << trial;
+  }
+}
+
 /// A node limit stops the search without a claim: on a problem whose list
 /// schedule is not optimal, one node proves nothing, and the schedule
 /// returned is never worse than the incumbent.

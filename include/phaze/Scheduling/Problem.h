@@ -90,6 +90,9 @@ struct Schedule {
 bool verify(const Problem &p, const Schedule &s, std::string &error,
             double tol = 1e-9);
 
+/// The longest path with each task at its best latency.
+double criticalPath(const Problem &p);
+
 /// A lower bound on the makespan: the longest path with each task at its
 /// best latency, and the total single-unit work over the units.
 double lowerBound(const Problem &p);
@@ -110,6 +113,17 @@ Schedule listSchedule(const Problem &p);
 /// `parallel[i]`. Feasible (verify() holds).
 Schedule serialSchedule(const Problem &p, const std::vector<int> &order,
                         const std::vector<bool> &parallel);
+
+/// The problem with every dependence reversed. Running a schedule of `p`
+/// backwards in time (mirrored) gives a schedule of the reversed problem
+/// with the same makespan and modes, and the other way round, so both have
+/// the same optimum; searches from the end find what searches from the
+/// start miss.
+Problem reversed(const Problem &p);
+
+/// `s` run backwards: each task starts when it finished in `s`, counted from
+/// the end. A schedule of `p` becomes one of reversed(p) and back.
+Schedule mirrored(const Problem &p, const Schedule &s);
 
 /// Local search over modes from `s`: flips the mode of one task, or of two
 /// tasks no dependence orders, rebuilds the schedule with serialSchedule in

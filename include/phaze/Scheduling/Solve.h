@@ -8,10 +8,12 @@
 // Minimum-makespan schedules of a Problem (Problem.h). The problem is split
 // into series blocks (tasks every other task precedes or follows cut it);
 // each block is solved on its own: the list schedule and a local search
-// over modes give a starting solution, the critical-path, area and
-// off-path bounds a lower bound; if they differ, an exact branch and bound
-// (BranchAndBound.h) searches with part of the time limit, and if it does
-// not finish, a mixed-integer program in CBC (start times, a mode per task,
+// over modes, from the start and from the end (the reversed problem, whose
+// schedules run backwards are the problem's), give a starting solution,
+// the critical-path, area and off-path bounds a lower bound; if they
+// differ, an exact branch and bound (BranchAndBound.h) searches, briefly
+// from the end, then from the start, and if it does not finish on a wide
+// problem, a mixed-integer program in CBC (start times, a mode per task,
 // an order variable per pair of tasks that no dependence orders, unit
 // capacities by lazily generated forbidden sets) starts from the best
 // schedule found and proves or bounds it.
@@ -33,7 +35,8 @@ namespace sched {
 struct SolveOptions {
   /// Wall-clock limit for the whole solve, seconds (0: none; the branch and
   /// bound then stops after 5 million nodes and CBC runs unlimited). CBC's
-  /// root processing can overshoot it by a few tenths of a second.
+  /// root processing can overshoot it by a few tenths of a second on wide
+  /// blocks (chain-like ones get no MILP under a limit).
   double timeLimitS = 10;
   /// Search (local search, branch and bound, MILP) when the bounds differ;
   /// false: return the list schedule with the lower bound (Optimal only
@@ -64,7 +67,8 @@ std::vector<std::vector<int>> seriesBlocks(const Problem &p);
 
 /// Solves `p` (which must pass check()): block by block (seriesBlocks), each
 /// block by the list schedule, local search over modes (improveSchedule)
-/// and, when its bounds still differ, the MILP.
+/// from both ends and, when its bounds still differ, the branch and bound
+/// (from the end, then from the start) and, on wide blocks, the MILP.
 SolveResult solveSchedule(const Problem &p, const SolveOptions &options = {});
 
 } // namespace sched

@@ -230,10 +230,11 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
     parallel on all units of its kind (`parallel_latency_s`, and then alone
     on the chip); dependences follow def-use chains. The makespan is
     minimized with the scheduling library, per series block: the list
-    schedule improved by a local search over modes as upper bound, the
-    critical-path, area and off-path bounds as lower bound, and when they
-    differ an exact branch and bound, then a CBC MILP from the best schedule
-    found (docs/Scheduling.md).
+    schedule improved by a local search over modes, from the start and
+    from the end, as upper bound, the critical-path, area and off-path
+    bounds as lower bound, and when they differ an exact branch and bound
+    (briefly from the end, then from the start), then, on wide blocks, a
+    CBC MILP from the best schedule found (docs/Scheduling.md).
 
     Writes `#phaze.schedule<start_s, duration_s, parallel, units>` on each
     task and `#phaze.makespan<makespan_s, lower_bound_s, optimal, tasks,
