@@ -11,9 +11,9 @@
 // over modes, from the start and from the end (the reversed problem, whose
 // schedules run backwards are the problem's), give a starting solution,
 // the critical-path, area and off-path bounds a lower bound; if they
-// differ, an exact branch and bound (BranchAndBound.h) searches, briefly
-// from the end, then from the start, and if it does not finish on a wide
-// problem, a mixed-integer program in CBC (start times, a mode per task,
+// differ, an exact branch and bound (BranchAndBound.h) searches (on wide
+// problems briefly from the end first), and if it does not finish on a
+// wide problem, a mixed-integer program in CBC (start times, a mode per task,
 // an order variable per pair of tasks that no dependence orders, unit
 // capacities by lazily generated forbidden sets) starts from the best
 // schedule found and proves or bounds it.
@@ -68,7 +68,8 @@ std::vector<std::vector<int>> seriesBlocks(const Problem &p);
 /// Solves `p` (which must pass check()): block by block (seriesBlocks), each
 /// block by the list schedule, local search over modes (improveSchedule)
 /// from both ends and, when its bounds still differ, the branch and bound
-/// (from the end, then from the start) and, on wide blocks, the MILP.
+/// (on wide blocks briefly from the end first) and, on wide blocks, the
+/// MILP.
 SolveResult solveSchedule(const Problem &p, const SolveOptions &options = {});
 
 } // namespace sched

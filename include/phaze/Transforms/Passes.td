@@ -233,7 +233,7 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
     schedule improved by a local search over modes, from the start and
     from the end, as upper bound, the critical-path, area and off-path
     bounds as lower bound, and when they differ an exact branch and bound
-    (briefly from the end, then from the start), then, on wide blocks, a
+    (on wide blocks briefly from the end first), then, on wide blocks, a
     CBC MILP from the best schedule found (docs/Scheduling.md).
 
     Writes `#phaze.schedule<start_s, duration_s, parallel, units>` on each
