@@ -49,8 +49,9 @@ using namespace mlir::phaze::sched;
 
 namespace {
 
-/// Components of at most this many off-path tasks are costed exactly (every
-/// subset on one unit); larger ones by their most expensive this many.
+/// Components of at most this many off-path tasks are costed by trying every
+/// subset on one unit; larger ones (when refining) by their most expensive
+/// this many.
 constexpr size_t kExactComponent = 5;
 
 /// A set of tasks as a 128-bit mask.
@@ -427,13 +428,13 @@ private:
   /// task's own g, and at least what the units left to the path allow (the
   /// one-unit tasks hold their units for their windows, so the path's
   /// tasks of that kind get the rest). Large ones take cheapestSplit, and
-  /// when refining, also the exact cost of their most expensive tasks.
+  /// when refining, also the subset bound of their most expensive tasks.
   double componentCost(size_t a, size_t b) {
     size_t k = b - a;
     if (k <= kExactComponent)
       return subsetCost(&shortTasks[a], k);
-    // Dropping tasks never raises the cost: the exact cost of the most
-    // expensive ones is a bound too.
+    // Dropping tasks never raises the cost: the bound for the most
+    // expensive ones bounds the component too.
     double split =
         cheapestSplit(shortTasks.begin() + a, shortTasks.begin() + b, 0);
     if (!refine)
@@ -446,8 +447,9 @@ private:
     return std::max(split, subsetCost(topTasks.data(), kExactComponent));
   }
 
-  /// The exact cost of the `k` off-path tasks from `tasks`, whose windows
-  /// may overlap: every subset on one unit, the rest intra-op parallel.
+  /// A lower bound on the cost of the `k` off-path tasks from `tasks`, whose
+  /// windows may overlap: the least over every subset on one unit, the rest
+  /// intra-op parallel.
   double subsetCost(const OffTask *tasks, size_t k) {
     // What the path may do beside them: its tasks in the union of ranges.
     int lo = tasks[0].lo, hi = tasks[0].hi;

@@ -10,7 +10,8 @@
 // start, each in a chosen mode at the earliest time its dependences and the
 // units allow. Every schedule can be rebuilt this way no later (order its
 // tasks by start), so the search is exact. It prunes with a lower bound
-// (critical path, what the tasks off that path add to it, per-kind area),
+// (critical path, what the tasks off that path add to it, per-kind area;
+// refined at the root),
 // with dominance between partial schedules that placed the same tasks, with
 // bounds learned for placed sets that leave the chip idle, and with two
 // exchange rules (an intra-op-parallel sink can move to the end, an
@@ -55,7 +56,9 @@ constexpr int kMaxSearchTasks = 128;
 /// best latencies plus the cheapest way to fit the tasks off it (each either
 /// intra-op parallel, adding its latency, or on one unit, delaying the path
 /// by what the path cannot progress meanwhile; delays of tasks that run
-/// apart add up), and the per-kind areas.
+/// apart add up), and the per-kind areas. Refined as only the root is:
+/// large groups of off-path tasks also by the exact cost of their largest
+/// tasks, and a delay by a dual bound on the path's progress.
 double searchLowerBound(const Problem &p);
 
 /// Searches for a schedule shorter than `incumbent` (a feasible schedule of
