@@ -141,20 +141,15 @@ class Search {
 public:
   Search(const Problem &p, const Schedule &incumbent,
          const SearchLimits &limits)
-      : p(p), n(p.tasks.size()), limits(limits), pred(n), succ(n), tail(n, 0),
-        rate(n, 0), canParallel(n, false), best(incumbent) {
+      : p(p), n(p.tasks.size()), limits(limits), pred(n), succ(n),
+        tail(pathsToEnd(p)), rate(n, 0), canParallel(n, false),
+        best(incumbent) {
     for (auto [a, b] : p.edges) {
       pred[b].push_back(a);
       succ[a].push_back(b);
     }
     topo = p.topologicalOrder();
     reach = p.reachability();
-    for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
-      double after = 0;
-      for (int j : succ[*it])
-        after = std::max(after, tail[j]);
-      tail[*it] = after + p.tasks[*it].best();
-    }
     for (int i = 0; i < n; ++i) {
       const Task &t = p.tasks[i];
       rate[i] = t.best() / t.single;

@@ -174,21 +174,25 @@ bool mlir::phaze::sched::verify(const Problem &p, const Schedule &s,
   return true;
 }
 
-double mlir::phaze::sched::criticalPath(const Problem &p) {
+std::vector<double> mlir::phaze::sched::pathsToEnd(const Problem &p) {
   int n = p.tasks.size();
-  std::vector<double> finish(n, 0);
-  std::vector<std::vector<int>> pred(n);
+  std::vector<std::vector<int>> succ(n);
   for (auto [a, b] : p.edges)
-    pred[b].push_back(a);
-  double path = 0;
-  for (int i : p.topologicalOrder()) {
-    double ready = 0;
-    for (int a : pred[i])
-      ready = std::max(ready, finish[a]);
-    finish[i] = ready + p.tasks[i].best();
-    path = std::max(path, finish[i]);
+    succ[a].push_back(b);
+  std::vector<int> order = p.topologicalOrder();
+  std::vector<double> tail(n, 0);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    double after = 0;
+    for (int j : succ[*it])
+      after = std::max(after, tail[j]);
+    tail[*it] = p.tasks[*it].best() + after;
   }
-  return path;
+  return tail;
+}
+
+double mlir::phaze::sched::criticalPath(const Problem &p) {
+  std::vector<double> tail = pathsToEnd(p);
+  return tail.empty() ? 0.0 : *std::max_element(tail.begin(), tail.end());
 }
 
 double mlir::phaze::sched::lowerBound(const Problem &p) {
@@ -297,18 +301,8 @@ private:
 
 Schedule mlir::phaze::sched::listSchedule(const Problem &p) {
   int n = p.tasks.size();
-  std::vector<std::vector<int>> succ(n);
-  for (auto [a, b] : p.edges)
-    succ[a].push_back(b);
   // Priority: the longest path to the end at best latencies.
-  std::vector<int> order = p.topologicalOrder();
-  std::vector<double> tail(n, 0);
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    double after = 0;
-    for (int j : succ[*it])
-      after = std::max(after, tail[j]);
-    tail[*it] = p.tasks[*it].best() + after;
-  }
+  std::vector<double> tail = pathsToEnd(p);
   Placer placer(p);
   std::vector<bool> done(n, false);
   for (int step = 0; step < n; ++step) {

@@ -90,6 +90,10 @@ struct Schedule {
 bool verify(const Problem &p, const Schedule &s, std::string &error,
             double tol = 1e-9);
 
+/// For each task, the longest path from its start to the end, each task at
+/// its best latency (the task's own latency included).
+std::vector<double> pathsToEnd(const Problem &p);
+
 /// The longest path with each task at its best latency.
 double criticalPath(const Problem &p);
 
