@@ -299,26 +299,41 @@ private:
 
 } // namespace
 
-Schedule mlir::phaze::sched::listSchedule(const Problem &p) {
+std::vector<int> mlir::phaze::sched::priorityOrder(const Problem &p) {
   int n = p.tasks.size();
-  // Priority: the longest path to the end at best latencies.
   std::vector<double> tail = pathsToEnd(p);
+  std::vector<std::vector<int>> succ(n);
+  std::vector<int> waiting(n, 0), ready, order;
+  for (auto [a, b] : p.edges) {
+    succ[a].push_back(b);
+    ++waiting[b];
+  }
+  for (int i = 0; i < n; ++i)
+    if (waiting[i] == 0)
+      ready.push_back(i);
+  while (!ready.empty()) {
+    // The longest tail; among equals the lowest index.
+    auto pick = ready.begin();
+    for (auto it = ready.begin(); it != ready.end(); ++it)
+      if (tail[*it] > tail[*pick] || (tail[*it] == tail[*pick] && *it < *pick))
+        pick = it;
+    int i = *pick;
+    ready.erase(pick);
+    order.push_back(i);
+    for (int b : succ[i])
+      if (--waiting[b] == 0)
+        ready.push_back(b);
+  }
+  return order;
+}
+
+Schedule mlir::phaze::sched::listSchedule(const Problem &p) {
   Placer placer(p);
-  std::vector<bool> done(n, false);
-  for (int step = 0; step < n; ++step) {
-    int pick = -1;
-    for (int i = 0; i < n; ++i) {
-      if (done[i] || !std::all_of(placer.pred[i].begin(), placer.pred[i].end(),
-                                  [&](int a) { return done[a]; }))
-        continue;
-      if (pick < 0 || tail[i] > tail[pick])
-        pick = i;
-    }
+  for (int pick : priorityOrder(p)) {
     // The mode that finishes it first.
     double ts = placer.earliest(pick, false), tp = placer.earliest(pick, true);
     bool par = tp + p.tasks[pick].parallel < ts + p.tasks[pick].single;
     placer.place(pick, par, par ? tp : ts);
-    done[pick] = true;
   }
   return placer.s;
 }

@@ -66,10 +66,9 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
     rowLower[i] = toCoin(r.lower, inf);
     rowUpper[i] = toCoin(r.upper, inf);
   }
-  CoinPackedMatrix matrix(false, n, m,
-                          static_cast<CoinBigIndex>(elements.size()),
-                          elements.data(), indices.data(), starts.data(),
-                          lengths.data());
+  CoinPackedMatrix matrix(
+      false, n, m, static_cast<CoinBigIndex>(elements.size()), elements.data(),
+      indices.data(), starts.data(), lengths.data());
   std::vector<double> colLower(n), colUpper(n), obj(n);
   for (int j = 0; j < n; ++j) {
     colLower[j] = toCoin(model.colLower[j], inf);
@@ -87,14 +86,23 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
   CbcModel cbc(lp);
   cbc.setLogLevel(options.logLevel);
   cbc.messageHandler()->setLogLevel(options.logLevel);
+  // CBC minimizes: objective and cutoff with the sign it sees (none when
+  // the cutoff is not finite).
+  bool hasCutoff = std::isfinite(options.cutoff);
+  double cutoff = !hasCutoff           ? COIN_DBL_MAX
+                  : model.isMaximize() ? -options.cutoff
+                                       : options.cutoff;
   bool haveStart = !options.initialSolution.empty() &&
                    static_cast<int>(options.initialSolution.size()) == n;
+  double startObj = 0;
   if (haveStart) {
-    double startObj = 0;
     for (int j = 0; j < n; ++j)
       startObj += obj[j] * options.initialSolution[j];
-    cbc.setBestSolution(options.initialSolution.data(), n, startObj, true);
+    // A start that does not beat the cutoff is no solution here.
+    haveStart = startObj < cutoff;
   }
+  if (haveStart)
+    cbc.setBestSolution(options.initialSolution.data(), n, startObj, true);
 
   // Cut generators and heuristics as CBC's standalone solver uses them. We
   // drive CbcModel::branchAndBound directly: CbcMain0/CbcMain1 keep global
@@ -117,20 +125,23 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
   clique.setRowCliqueReport(false);
   CglMixedIntegerRounding2 mir;
   CglFlowCover flow;
-  cbc.addCutGenerator(&probing, -1, "Probing");
-  cbc.addCutGenerator(&gomory, -1, "Gomory");
-  cbc.addCutGenerator(&knapsack, -1, "Knapsack");
-  cbc.addCutGenerator(&clique, -1, "Clique");
-  cbc.addCutGenerator(&mir, -1, "MixedIntegerRounding2");
-  cbc.addCutGenerator(&flow, -1, "FlowCover");
-
   CbcRounding rounding(cbc);
-  cbc.addHeuristic(&rounding);
   CbcHeuristicFPump pump(cbc);
   pump.setMaximumPasses(20);
-  cbc.addHeuristic(&pump);
   CbcHeuristicLocal local(cbc);
-  cbc.addHeuristic(&local);
+  if (options.cutsAndHeuristics) {
+    cbc.addCutGenerator(&probing, -1, "Probing");
+    cbc.addCutGenerator(&gomory, -1, "Gomory");
+    cbc.addCutGenerator(&knapsack, -1, "Knapsack");
+    cbc.addCutGenerator(&clique, -1, "Clique");
+    cbc.addCutGenerator(&mir, -1, "MixedIntegerRounding2");
+    cbc.addCutGenerator(&flow, -1, "FlowCover");
+    cbc.addHeuristic(&rounding);
+    cbc.addHeuristic(&pump);
+    cbc.addHeuristic(&local);
+  }
+  if (hasCutoff)
+    cbc.setCutoff(cutoff);
 
   if (options.timeLimitS > 0)
     cbc.setMaximumSeconds(options.timeLimitS);

@@ -88,6 +88,39 @@ TEST(Scheduling, RandomDagsRespectTheBounds) {
   }
 }
 
+/// The list order takes every task once, after its predecessors, ready
+/// tasks by longest path to the end; the list schedule is the serial
+/// schedule of that order in the list schedule's own modes.
+TEST(Scheduling, PriorityOrderIsTheListOrder) {
+  std::mt19937 rng(13);
+  for (int trial = 0; trial < 100; ++trial) {
+    Problem p = randomProblem(rng, 1 + trial % 12);
+    std::vector<int> order = priorityOrder(p);
+    ASSERT_EQ(order.size(), p.tasks.size());
+    std::vector<int> at(p.tasks.size(), -1);
+    for (size_t k = 0; k < order.size(); ++k) {
+      ASSERT_EQ(at[order[k]], -1) << "task twice, trial " << trial;
+      at[order[k]] = k;
+    }
+    for (auto [a, b] : p.edges)
+      EXPECT_LT(at[a], at[b]) << "trial " << trial;
+    // Among the tasks ready when a task is taken, none has a longer tail.
+    std::vector<double> tail = pathsToEnd(p);
+    for (size_t k = 0; k < order.size(); ++k)
+      for (size_t l = k + 1; l < order.size(); ++l) {
+        bool ready = true;
+        for (auto [a, b] : p.edges)
+          if (b == order[l] && at[a] >= static_cast<int>(k))
+            ready = false;
+        if (ready)
+          EXPECT_LE(tail[order[l]], tail[order[k]]) << "trial " << trial;
+      }
+    Schedule list = listSchedule(p);
+    Schedule again = serialSchedule(p, order, list.parallel);
+    EXPECT_DOUBLE_EQ(again.makespan, list.makespan) << "trial " << trial;
+  }
+}
+
 TEST(Scheduling, IndependentTasksShareUnits) {
   // Four independent tensor tasks of 1 s on 2 units, 3 s parallel: two
   // rounds of two = 2 s beats running each alone in parallel (12 s).

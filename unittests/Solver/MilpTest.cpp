@@ -180,6 +180,35 @@ TEST(Milp, OptimalInitialSolutionIsProvenOptimal) {
   }
 }
 
+/// A cutoff keeps only better solutions: above the optimum (a knapsack
+/// maximizes) nothing is left, Infeasible, even with a start below it; at
+/// or below the optimum the brute-force optimum comes back. Without cuts and
+/// heuristics the same.
+TEST(Milp, CutoffKeepsOnlyBetterSolutions) {
+  for (int seed = 0; seed < 12; ++seed) {
+    Knapsack k = randomKnapsack(seed, 10);
+    double best = bruteForce(k);
+    MilpModel m = knapsackModel(k);
+    for (bool plain : {false, true}) {
+      MilpOptions above;
+      above.cutoff = best + 0.5; // values are integers
+      above.cutsAndHeuristics = !plain;
+      if (seed % 2)
+        above.initialSolution.assign(10, 0.0); // feasible, value 0
+      MilpResult r = solveWithCbc(m, above);
+      EXPECT_EQ(r.status, MilpStatus::Infeasible)
+          << "seed " << seed << ": " << toString(r.status);
+      MilpOptions below = above;
+      below.cutoff = best - 0.5;
+      below.initialSolution.clear();
+      r = solveWithCbc(m, below);
+      ASSERT_EQ(r.status, MilpStatus::Optimal)
+          << "seed " << seed << ": " << r.message;
+      EXPECT_NEAR(r.objective, best, 1e-6) << "seed " << seed;
+    }
+  }
+}
+
 TEST(Milp, ConcurrentSolvesShareNothing) {
   std::vector<Knapsack> ks;
   for (unsigned s = 20; s < 28; ++s)

@@ -31,7 +31,8 @@ namespace phaze {
 namespace sched {
 
 /// Which units a task holds when it runs on one unit. `None` holds no unit
-/// (a collective on the network): it overlaps anything.
+/// (a collective on the network): it overlaps any task on one unit, but
+/// not an intra-op-parallel one, which runs alone.
 enum class UnitKind { Tensor, Vector, Fused, None };
 
 /// Whether a task of kind `k` holds a tensor unit when on one unit.
@@ -105,6 +106,11 @@ double lowerBound(const Problem &p);
 /// latency (min over modes), never exceeds min(sum of parallel, sum of
 /// single latencies).
 double serialBound(const Problem &p);
+
+/// The list schedule's order: a topological order that takes, of the tasks
+/// whose predecessors are all taken, one with the longest path to the end
+/// at best latencies.
+std::vector<int> priorityOrder(const Problem &p);
 
 /// A list schedule: tasks in topological order by longest remaining path,
 /// each placed at the earliest time its dependences and the units allow, in

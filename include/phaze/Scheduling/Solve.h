@@ -12,9 +12,10 @@
 // schedules run backwards are the problem's), give a starting solution,
 // the critical-path, area and off-path bounds a lower bound; if they
 // differ, an exact branch and bound (BranchAndBound.h) searches (on wide
-// problems briefly from the end first), and if it does not finish on a
-// wide problem, a mixed-integer program in CBC (start times, a mode per task,
-// an order variable per pair of tasks that no dependence orders, unit
+// problems briefly from the end first); if it does not finish, the path
+// relaxation (PathRelaxation.h) raises the lower bound, and on a wide
+// problem a mixed-integer program in CBC (start times, a mode per task, an
+// order variable per pair of tasks that no dependence orders, unit
 // capacities by lazily generated forbidden sets) starts from the best
 // schedule found and proves or bounds it.
 //
@@ -68,8 +69,8 @@ std::vector<std::vector<int>> seriesBlocks(const Problem &p);
 /// Solves `p` (which must pass check()): block by block (seriesBlocks), each
 /// block by the list schedule, local search over modes (improveSchedule)
 /// from both ends and, when its bounds still differ, the branch and bound
-/// (on wide blocks briefly from the end first) and, on wide blocks, the
-/// MILP.
+/// (on wide blocks briefly from the end first), the path relaxation and,
+/// on wide blocks, the MILP.
 SolveResult solveSchedule(const Problem &p, const SolveOptions &options = {});
 
 } // namespace sched

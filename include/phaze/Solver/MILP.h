@@ -87,6 +87,15 @@ struct MilpOptions {
   std::vector<double> initialSolution;
   /// CBC log level; 0 is silent.
   int logLevel = 0;
+  /// Cut generators and primal heuristics as CBC's standalone solver uses
+  /// them; false: branch and bound on the linear relaxation alone, faster on
+  /// small models whose bound is all that is wanted.
+  bool cutsAndHeuristics = true;
+  /// When finite, only solutions with an objective below it count (above
+  /// it when maximizing; a start that does not beat it is dropped): CBC
+  /// prunes every node whose bound reaches it, and Infeasible then means no
+  /// solution beats it.
+  double cutoff = kInfinity;
 };
 
 /// The outcome of a solve.

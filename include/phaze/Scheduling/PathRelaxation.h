@@ -1,0 +1,67 @@
+//===- PathRelaxation.h - a MILP lower bound along the path -----*- C++ -*-===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// A lower bound on the makespan of a layer schedule (Problem.h) from a
+// small mixed-integer relaxation along one chain of tasks (the critical
+// path at best latencies). Every schedule splits its makespan into the
+// chain's tasks, one after another, and the gaps between them; an
+// intra-op-parallel task off the chain runs alone, so inside a gap; a task
+// off the chain on one unit runs in the time no intra-op-parallel task
+// runs, within its window (after the chain's tasks it depends on, before
+// those that depend on it), on the units the chain's task of that moment
+// leaves. The relaxation keeps a mode per
+// task (binary), the idle time of each gap, per-kind unit time over every
+// window, the two tasks of every pair off the chain that a path of tasks
+// off the chain orders one after the other, and for long tasks off the
+// chain one contiguous stretch of the chain on one unit beside them; it
+// forgets where inside a window a task runs. docs/Scheduling.md derives
+// each constraint.
+//
+// Solved by CBC (IR-free, through include/phaze/Solver/MILP.h); its best
+// bound is valid when the time limit stops it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PHAZE_SCHEDULING_PATHRELAXATION_H
+#define PHAZE_SCHEDULING_PATHRELAXATION_H
+
+#include "phaze/Scheduling/Problem.h"
+
+#include <limits>
+#include <vector>
+
+namespace mlir {
+namespace phaze {
+namespace sched {
+
+/// The relaxation's outcome.
+struct PathRelaxationResult {
+  /// A lower bound on the makespan of every schedule of the problem (0 when
+  /// CBC gave none).
+  double lowerBound = 0;
+  /// CBC solved the relaxation to optimality: `lowerBound` is its optimum.
+  bool solved = false;
+  /// The modes of the relaxation's best solution (true: intra-op
+  /// parallel), per task; empty when CBC found none below the target.
+  std::vector<bool> parallel;
+};
+
+/// Builds and solves the path relaxation of `p` (which must pass check();
+/// latencies best of order 1 to 1000, as CBC's tolerances are absolute)
+/// within `timeLimitS` seconds (0: no limit). With a finite `target` (the
+/// makespan of a known schedule) CBC prunes every part of its search whose
+/// bound reaches it, and a bound that reaches it everywhere comes back as
+/// `target`, solved.
+PathRelaxationResult
+pathRelaxationBound(const Problem &p, double timeLimitS = 0,
+                    double target = std::numeric_limits<double>::infinity());
+
+} // namespace sched
+} // namespace phaze
+} // namespace mlir
+
+#endif // PHAZE_SCHEDULING_PATHRELAXATION_H

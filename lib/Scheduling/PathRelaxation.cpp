@@ -1,0 +1,274 @@
+//===- PathRelaxation.cpp - a MILP lower bound along the path -------------===//
+//
+// Part of the phaze project, under the Apache License v2.0 with LLVM
+// Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The model (docs/Scheduling.md, "The path relaxation"). Chain c_0 .. c_m-1,
+// gaps 0 .. m (gap q before c_q, gap m after the last). Binary x_k: c_k on
+// one unit; binary y_j: task j off the chain on one unit; I_q >= 0: time of
+// gap q in which no intra-op-parallel task runs. An intra-op-parallel task
+// overlaps nothing, so one off the chain runs inside a gap, and the makespan
+// is
+//   sum_k (lambda_k + (l_k - lambda_k) x_k) + sum_j (1 - y_j) lambda_j
+//     + sum_q I_q.
+// A one-unit task off the chain runs beside chain tasks on one unit and in
+// the I_q of its window; per kind K with U_K units, chain task k on one unit
+// leaves U_K - [c_k holds a unit of K] of them (collectives hold none).
+//
+//===----------------------------------------------------------------------===//
+
+#include "phaze/Scheduling/PathRelaxation.h"
+#include "phaze/Solver/MILP.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+using namespace mlir::phaze;
+using namespace mlir::phaze::sched;
+using solver::Term;
+
+/// Off-chain tasks at least this share of the critical path long get a
+/// contiguous stretch of the chain (more binaries; shorter ones fit beside
+/// one chain task or a gap more often, where the stretch adds little).
+static constexpr double kStretchShare = 0.1;
+
+/// The critical path at best latencies, in order: the task with the longest
+/// path through it, back through the predecessors and forward through the
+/// successors that set it.
+static std::vector<int> criticalChain(const Problem &p) {
+  int n = p.tasks.size();
+  std::vector<std::vector<int>> pred(n), succ(n);
+  for (auto [a, b] : p.edges) {
+    pred[b].push_back(a);
+    succ[a].push_back(b);
+  }
+  std::vector<double> tail = pathsToEnd(p), head(n, 0);
+  for (int j : p.topologicalOrder())
+    for (int a : pred[j])
+      head[j] = std::max(head[j], head[a] + p.tasks[a].best());
+  int top = 0;
+  for (int j = 1; j < n; ++j)
+    if (head[j] + tail[j] > head[top] + tail[top])
+      top = j;
+  auto same = [](double a, double b) {
+    return std::fabs(a - b) <= 1e-9 * (1 + std::fabs(b));
+  };
+  std::vector<int> chain;
+  for (int j = top; j >= 0;) {
+    chain.push_back(j);
+    int next = -1;
+    for (int a : pred[j])
+      if (same(head[a] + p.tasks[a].best(), head[j])) {
+        next = a;
+        break;
+      }
+    j = next;
+  }
+  std::reverse(chain.begin(), chain.end());
+  for (int j = top;;) {
+    int next = -1;
+    for (int b : succ[j])
+      if (same(tail[b] + p.tasks[j].best(), tail[j])) {
+        next = b;
+        break;
+      }
+    if (next < 0)
+      break;
+    chain.push_back(next);
+    j = next;
+  }
+  return chain;
+}
+
+PathRelaxationResult mlir::phaze::sched::pathRelaxationBound(const Problem &p,
+                                                             double timeLimitS,
+                                                             double target) {
+  PathRelaxationResult result;
+  int n = p.tasks.size();
+  if (n == 0)
+    return result;
+  std::vector<int> chain = criticalChain(p);
+  int m = chain.size();
+  std::vector<int> pos(n, -1);
+  for (int k = 0; k < m; ++k)
+    pos[chain[k]] = k;
+  std::vector<std::vector<bool>> reach = p.reachability();
+
+  solver::MilpModel model;
+  double constant = 0;
+  // The chain: x_k.
+  std::vector<int> X(m);
+  for (int k = 0; k < m; ++k) {
+    const Task &t = p.tasks[chain[k]];
+    constant += t.parallel;
+    X[k] = model.addVariable(0, 1, t.single - t.parallel, true);
+  }
+  std::vector<int> I(m + 1);
+  for (int q = 0; q <= m; ++q)
+    I[q] = model.addVariable(0, solver::kInfinity, 1, false);
+  // Tasks off the chain and their windows: chain tasks [lo, hi), gaps
+  // lo .. hi.
+  std::vector<int> off, Y(n, -1), lo(n, 0), hi(n, 0);
+  for (int j = 0; j < n; ++j) {
+    if (pos[j] >= 0)
+      continue;
+    off.push_back(j);
+    constant += p.tasks[j].parallel;
+    Y[j] = model.addVariable(0, 1, -p.tasks[j].parallel, true);
+    int l = 0, h = m;
+    while (l < m && reach[chain[l]][j])
+      ++l;
+    while (h > l && reach[j][chain[h - 1]])
+      --h;
+    lo[j] = l;
+    hi[j] = h;
+  }
+  // Adds to `terms` minus the time one-unit tasks holding a unit of a kind
+  // may use beside chain tasks [a, b) and in gaps a .. b: `units` units of
+  // that kind less the one a chain task on one unit holds (`holds`); with
+  // units = 1 and holds = false, the time itself.
+  auto beside = [&](int a, int b, double units, auto holds,
+                    std::vector<Term> &terms) {
+    for (int k = a; k < b; ++k) {
+      const Task &t = p.tasks[chain[k]];
+      double left = units - (holds(t.kind) ? 1 : 0);
+      if (left > 0)
+        terms.push_back({X[k], -left * t.single});
+    }
+    for (int q = a; q <= b; ++q)
+      terms.push_back({I[q], -units});
+  };
+  auto holdsNothing = [](UnitKind) { return false; };
+  // offReach[a][b]: a path from a to b through tasks off the chain only
+  // (pairs ordered through a chain task have windows apart: their own rows
+  // already cover them).
+  Problem offOnly;
+  offOnly.tasks = p.tasks;
+  for (auto [a, b] : p.edges)
+    if (pos[a] < 0 && pos[b] < 0)
+      offOnly.edges.push_back({a, b});
+  std::vector<std::vector<bool>> offReach = offOnly.reachability();
+  // Each one-unit task off the chain, and each dependent pair of them, in
+  // the time of its window (pairs: the union of windows).
+  for (int a : off) {
+    for (int b : off) {
+      if (a != b && !offReach[a][b])
+        continue;
+      int l = std::min(lo[a], lo[b]), h = std::max(hi[a], hi[b]);
+      std::vector<Term> terms{{Y[a], p.tasks[a].single}};
+      if (b != a)
+        terms.push_back({Y[b], p.tasks[b].single});
+      beside(l, h, 1, holdsNothing, terms);
+      model.addConstraint(std::move(terms), -solver::kInfinity, 0);
+    }
+  }
+  // Unit time per kind over every window [a, b) with a task's lo and a
+  // task's hi: the one-unit tasks whose windows lie inside.
+  std::set<int> los, his;
+  for (int j : off) {
+    los.insert(lo[j]);
+    his.insert(hi[j]);
+  }
+  for (int kind = 0; kind < 2; ++kind) {
+    auto holds = kind == 0 ? usesTensor : usesVector;
+    double units = kind == 0 ? p.tensorUnits : p.vectorUnits;
+    for (int a : los)
+      for (int b : his) {
+        if (b < a)
+          continue;
+        std::vector<Term> terms;
+        for (int j : off)
+          if (holds(p.tasks[j].kind) && lo[j] >= a && hi[j] <= b)
+            terms.push_back({Y[j], p.tasks[j].single});
+        if (terms.empty())
+          continue;
+        beside(a, b, units, holds, terms);
+        model.addConstraint(std::move(terms), -solver::kInfinity, 0);
+      }
+  }
+  // Long tasks off the chain: the chain tasks beside one run back to back,
+  // all on one unit (w_k <= x_k), and it uses only the gaps inside or next
+  // to them, or a single gap when beside none.
+  double path = 0;
+  for (int c : chain)
+    path += p.tasks[c].best();
+  for (int j : off) {
+    double len = p.tasks[j].single;
+    if (len < kStretchShare * path || hi[j] <= lo[j])
+      continue;
+    int l = lo[j], h = hi[j];
+    std::vector<int> w(h - l), g(h - l + 1), e(h - l + 1);
+    std::vector<Term> one, time{{Y[j], len}};
+    for (int k = l; k < h; ++k) {
+      int wk = w[k - l] = model.addBinary(0);
+      model.addConstraint({{wk, 1}, {Y[j], -1}}, -solver::kInfinity, 0);
+      model.addConstraint({{wk, 1}, {X[k], -1}}, -solver::kInfinity, 0);
+      int s = model.addBinary(0); // the stretch starts at k
+      std::vector<Term> starts{{s, 1}, {wk, -1}};
+      if (k > l)
+        starts.push_back({w[k - l - 1], 1});
+      model.addConstraint(std::move(starts), 0, solver::kInfinity);
+      one.push_back({s, 1});
+      time.push_back({wk, -p.tasks[chain[k]].single});
+    }
+    for (int q = l; q <= h; ++q) {
+      int gq = g[q - l] = model.addVariable(0, solver::kInfinity, 0, false);
+      int eq = e[q - l] = model.addBinary(0); // only in gap q
+      model.addConstraint({{gq, 1}, {I[q], -1}}, -solver::kInfinity, 0);
+      std::vector<Term> next{{gq, 1}, {eq, -len}};
+      if (q > l)
+        next.push_back({w[q - 1 - l], -len});
+      if (q < h)
+        next.push_back({w[q - l], -len});
+      model.addConstraint(std::move(next), -solver::kInfinity, 0);
+      one.push_back({eq, 1});
+      time.push_back({gq, -1});
+    }
+    model.addConstraint(std::move(one), -solver::kInfinity, 1);
+    model.addConstraint(std::move(time), -solver::kInfinity, 0);
+  }
+
+  solver::MilpOptions options;
+  options.timeLimitS = timeLimitS;
+  options.cutsAndHeuristics = false; // measured faster on these models
+  if (target < std::numeric_limits<double>::infinity()) {
+    options.cutoff = target - constant;
+  } else {
+    // Everything intra-op parallel is feasible: a start for CBC.
+    options.initialSolution.assign(model.getNumVariables(), 0);
+  }
+  solver::MilpResult res = solver::solveWithCbc(model, options);
+  if (res.hasSolution() && !res.values.empty()) {
+    result.parallel.assign(n, true);
+    for (int k = 0; k < m; ++k)
+      result.parallel[chain[k]] = res.values[X[k]] < 0.5;
+    for (int j : off)
+      result.parallel[j] = res.values[Y[j]] < 0.5;
+  }
+  switch (res.status) {
+  case solver::MilpStatus::Optimal:
+    result.solved = true;
+    result.lowerBound = constant + std::min(res.objective, res.bestBound);
+    break;
+  case solver::MilpStatus::Infeasible:
+    // Nothing below the target (the relaxation without one always has a
+    // solution: everything intra-op parallel).
+    if (target < std::numeric_limits<double>::infinity()) {
+      result.solved = true;
+      result.lowerBound = target;
+    }
+    break;
+  case solver::MilpStatus::Feasible:
+  case solver::MilpStatus::NoSolution:
+    result.lowerBound = constant + res.bestBound;
+    break;
+  default:
+    break;
+  }
+  result.lowerBound = std::max(0.0, result.lowerBound);
+  return result;
+}
