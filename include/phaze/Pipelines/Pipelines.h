@@ -88,9 +88,10 @@ struct EvaluatePipelineOptions
                              llvm::cl::desc("The accel.system of the chip"),
                              llvm::cl::init("")};
   Option<bool> exact{*this, "exact",
-                     llvm::cl::desc("Solve the scheduling MILP when the "
-                                    "bounds differ (false: list schedules "
-                                    "with their proven gap)"),
+                     llvm::cl::desc("Search for optimal schedules (branch "
+                                    "and bound, path relaxation, MILP) "
+                                    "when the bounds differ (false: list "
+                                    "schedules with their proven gap)"),
                      llvm::cl::init(true)};
   Option<double> timeLimit{
       *this, "time-limit",

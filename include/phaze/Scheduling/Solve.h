@@ -39,9 +39,10 @@ struct SolveOptions {
   /// root processing can overshoot it by a few tenths of a second on wide
   /// blocks (chain-like ones get no MILP under a limit).
   double timeLimitS = 10;
-  /// Search (local search, branch and bound, MILP) when the bounds differ;
-  /// false: return the list schedule with the lower bound (Optimal only
-  /// when they meet), a fast path for searches over many architectures.
+  /// Search (local search, branch and bound, path relaxation, MILP) when the
+  /// bounds differ; false: return the list schedule with the lower bound
+  /// (Optimal only when they meet), a fast path for searches over many
+  /// architectures.
   bool milp = true;
   /// Maximum rounds of forbidden-set cuts.
   int maxRounds = 100;

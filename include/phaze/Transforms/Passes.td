@@ -233,8 +233,10 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
     schedule improved by a local search over modes, from the start and
     from the end, as upper bound, the critical-path, area and off-path
     bounds as lower bound, and when they differ an exact branch and bound
-    (on wide blocks briefly from the end first), then, on wide blocks, a
-    CBC MILP from the best schedule found (docs/Scheduling.md).
+    (on wide blocks briefly from the end first), a path relaxation (a small
+    CBC MILP along the critical path) for a stronger bound and a schedule
+    from its modes, then, on wide blocks, a CBC scheduling MILP from the
+    best schedule found (docs/Scheduling.md).
 
     Writes `#phaze.schedule<start_s, duration_s, parallel, units>` on each
     task and `#phaze.makespan<makespan_s, lower_bound_s, optimal, tasks,
@@ -250,7 +252,8 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
     Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
            "Seconds of solving per function (search and MILP)">,
     Option<"exact", "exact", "bool", /*default=*/"true",
-           "Search (branch and bound, MILP) when the bounds differ; false: "
+           "Search (branch and bound, path relaxation, MILP) when the "
+           "bounds differ; false: "
            "keep the list schedule with its proven gap (phaze-search's "
            "fast path)">,
     Option<"traceFile", "trace-file", "std::string", /*default=*/"\"\"",
