@@ -143,26 +143,42 @@ PathRelaxationResult mlir::phaze::sched::pathRelaxationBound(const Problem &p,
       terms.push_back({I[q], -units});
   };
   auto holdsNothing = [](UnitKind) { return false; };
-  // offReach[a][b]: a path from a to b through tasks off the chain only
-  // (pairs ordered through a chain task have windows apart: their own rows
-  // already cover them).
-  Problem offOnly;
-  offOnly.tasks = p.tasks;
+  // Tasks off the chain that a path of tasks off the chain orders run one
+  // after another: for each such pair (a, c), the longest such path (by
+  // one-unit latency) from a to c, whose tasks' windows all lie within
+  // a's and c's (pairs ordered through a chain task have windows apart:
+  // their own rows already cover them). Alone (a = c): one task.
+  std::vector<std::vector<int>> offSucc(n);
   for (auto [a, b] : p.edges)
     if (pos[a] < 0 && pos[b] < 0)
-      offOnly.edges.push_back({a, b});
-  std::vector<std::vector<bool>> offReach = offOnly.reachability();
-  // Each one-unit task off the chain, and each dependent pair of them, in
-  // the time of its window (pairs: the union of windows).
+      offSucc[a].push_back(b);
+  std::vector<int> topo = p.topologicalOrder(), rank(n);
+  for (int k = 0; k < n; ++k)
+    rank[topo[k]] = k;
+  std::vector<double> longest(n);
+  std::vector<int> via(n);
   for (int a : off) {
-    for (int b : off) {
-      if (a != b && !offReach[a][b])
+    std::fill(longest.begin(), longest.end(), -1.0);
+    longest[a] = p.tasks[a].single;
+    via[a] = -1;
+    for (int k = rank[a]; k < n; ++k) {
+      int i = topo[k];
+      if (longest[i] < 0)
         continue;
-      int l = std::min(lo[a], lo[b]), h = std::max(hi[a], hi[b]);
-      std::vector<Term> terms{{Y[a], p.tasks[a].single}};
-      if (b != a)
-        terms.push_back({Y[b], p.tasks[b].single});
-      beside(l, h, 1, holdsNothing, terms);
+      for (int b : offSucc[i])
+        if (longest[i] + p.tasks[b].single > longest[b]) {
+          longest[b] = longest[i] + p.tasks[b].single;
+          via[b] = i;
+        }
+    }
+    for (int c : off) {
+      if (longest[c] < 0)
+        continue;
+      std::vector<Term> terms;
+      for (int j = c; j >= 0; j = via[j])
+        terms.push_back({Y[j], p.tasks[j].single});
+      beside(std::min(lo[a], lo[c]), std::max(hi[a], hi[c]), 1, holdsNothing,
+             terms);
       model.addConstraint(std::move(terms), -solver::kInfinity, 0);
     }
   }

@@ -13,13 +13,12 @@
 // off the chain on one unit runs in the time no intra-op-parallel task
 // runs, within its window (after the chain's tasks it depends on, before
 // those that depend on it), on the units the chain's task of that moment
-// leaves. The relaxation keeps a mode per
-// task (binary), the idle time of each gap, per-kind unit time over every
-// window, the two tasks of every pair off the chain that a path of tasks
-// off the chain orders one after the other, and for long tasks off the
-// chain one contiguous stretch of the chain on one unit beside them; it
-// forgets where inside a window a task runs. docs/Scheduling.md derives
-// each constraint.
+// leaves. The relaxation keeps a mode per task (binary), the idle time of
+// each gap, per-kind unit time over every window, for every pair off the
+// chain that a path of tasks off the chain orders the longest such path
+// one task after another, and for long tasks off the chain one contiguous
+// stretch of the chain on one unit beside them; it forgets where inside a
+// window a task runs. docs/Scheduling.md derives each constraint.
 //
 // Solved by CBC (IR-free, through include/phaze/Solver/MILP.h); its best
 // bound is valid when the time limit stops it.
