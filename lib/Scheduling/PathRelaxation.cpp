@@ -36,52 +36,24 @@ using solver::Term;
 /// one chain task or a gap more often, where the stretch adds little).
 static constexpr double kStretchShare = 0.1;
 
-/// The critical path at best latencies, in order: the task with the longest
-/// path through it, back through the predecessors and forward through the
-/// successors that set it.
+/// The critical path at best latencies, in order: the first of the longest
+/// paths through each task that is longest.
 static std::vector<int> criticalChain(const Problem &p) {
-  int n = p.tasks.size();
-  std::vector<std::vector<int>> pred(n), succ(n);
-  for (auto [a, b] : p.edges) {
-    pred[b].push_back(a);
-    succ[a].push_back(b);
-  }
-  std::vector<double> tail = pathsToEnd(p), head(n, 0);
-  for (int j : p.topologicalOrder())
-    for (int a : pred[j])
-      head[j] = std::max(head[j], head[a] + p.tasks[a].best());
-  int top = 0;
-  for (int j = 1; j < n; ++j)
-    if (head[j] + tail[j] > head[top] + tail[top])
-      top = j;
-  auto same = [](double a, double b) {
-    return std::fabs(a - b) <= 1e-9 * (1 + std::fabs(b));
+  std::vector<std::vector<int>> paths = longestPathsThrough(p);
+  auto length = [&](const std::vector<int> &path) {
+    double sum = 0;
+    for (int i : path)
+      sum += p.tasks[i].best();
+    return sum;
   };
-  std::vector<int> chain;
-  for (int j = top; j >= 0;) {
-    chain.push_back(j);
-    int next = -1;
-    for (int a : pred[j])
-      if (same(head[a] + p.tasks[a].best(), head[j])) {
-        next = a;
-        break;
-      }
-    j = next;
-  }
-  std::reverse(chain.begin(), chain.end());
-  for (int j = top;;) {
-    int next = -1;
-    for (int b : succ[j])
-      if (same(tail[b] + p.tasks[j].best(), tail[j])) {
-        next = b;
-        break;
-      }
-    if (next < 0)
-      break;
-    chain.push_back(next);
-    j = next;
-  }
-  return chain;
+  size_t top = 0;
+  double longest = length(paths[0]);
+  for (size_t i = 1; i < paths.size(); ++i)
+    if (double l = length(paths[i]); l > longest) {
+      longest = l;
+      top = i;
+    }
+  return paths[top];
 }
 
 PathRelaxationResult mlir::phaze::sched::pathRelaxationBound(const Problem &p,
@@ -217,7 +189,7 @@ PathRelaxationResult mlir::phaze::sched::pathRelaxationBound(const Problem &p,
     if (len < kStretchShare * path || hi[j] <= lo[j])
       continue;
     int l = lo[j], h = hi[j];
-    std::vector<int> w(h - l), g(h - l + 1), e(h - l + 1);
+    std::vector<int> w(h - l);
     std::vector<Term> one, time{{Y[j], len}};
     for (int k = l; k < h; ++k) {
       int wk = w[k - l] = model.addBinary(0);
@@ -232,8 +204,8 @@ PathRelaxationResult mlir::phaze::sched::pathRelaxationBound(const Problem &p,
       time.push_back({wk, -p.tasks[chain[k]].single});
     }
     for (int q = l; q <= h; ++q) {
-      int gq = g[q - l] = model.addVariable(0, solver::kInfinity, 0, false);
-      int eq = e[q - l] = model.addBinary(0); // only in gap q
+      int gq = model.addVariable(0, solver::kInfinity, 0, false);
+      int eq = model.addBinary(0); // only in gap q
       model.addConstraint({{gq, 1}, {I[q], -1}}, -solver::kInfinity, 0);
       std::vector<Term> next{{gq, 1}, {eq, -len}};
       if (q > l)

@@ -195,6 +195,44 @@ double mlir::phaze::sched::criticalPath(const Problem &p) {
   return tail.empty() ? 0.0 : *std::max_element(tail.begin(), tail.end());
 }
 
+std::vector<std::vector<int>>
+mlir::phaze::sched::longestPathsThrough(const Problem &p) {
+  int n = p.tasks.size();
+  std::vector<int> topo = p.topologicalOrder();
+  std::vector<std::vector<int>> pred(n), succ(n);
+  for (auto [a, b] : p.edges) {
+    pred[b].push_back(a);
+    succ[a].push_back(b);
+  }
+  // to[i]: the longest path ending at i; from[i]: starting at i.
+  std::vector<double> to(n, 0), from(n, 0);
+  std::vector<int> bestPred(n, -1), bestSucc(n, -1);
+  for (int i : topo) {
+    for (int a : pred[i])
+      if (bestPred[i] < 0 || to[a] > to[bestPred[i]])
+        bestPred[i] = a;
+    to[i] = (bestPred[i] < 0 ? 0 : to[bestPred[i]]) + p.tasks[i].best();
+  }
+  for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
+    int i = *it;
+    for (int b : succ[i])
+      if (bestSucc[i] < 0 || from[b] > from[bestSucc[i]])
+        bestSucc[i] = b;
+    from[i] = (bestSucc[i] < 0 ? 0 : from[bestSucc[i]]) + p.tasks[i].best();
+  }
+  std::vector<std::vector<int>> paths(n);
+  for (int i = 0; i < n; ++i) {
+    std::vector<int> &path = paths[i];
+    for (int k = bestPred[i]; k >= 0; k = bestPred[k])
+      path.push_back(k);
+    std::reverse(path.begin(), path.end());
+    path.push_back(i);
+    for (int k = bestSucc[i]; k >= 0; k = bestSucc[k])
+      path.push_back(k);
+  }
+  return paths;
+}
+
 double mlir::phaze::sched::lowerBound(const Problem &p) {
   double path = criticalPath(p);
   // Unit-time area: a task occupies one unit for `single` or all R units

@@ -222,39 +222,9 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   // path run one after another, and intra-op-parallel tasks off it run
   // alone, so T >= sum_{k on path} p_k + sum_{j off path} y_j parallel_j.
   std::set<std::vector<int>> paths;
-  {
-    std::vector<int> topo = p.topologicalOrder();
-    std::vector<std::vector<int>> pred(n), succ(n);
-    for (auto [a, b] : p.edges) {
-      pred[b].push_back(a);
-      succ[a].push_back(b);
-    }
-    std::vector<double> to(n, 0), from(n, 0);
-    std::vector<int> bestPred(n, -1), bestSucc(n, -1);
-    // to[i]: the longest path ending at i; from[i]: starting at i.
-    for (int i : topo) {
-      for (int a : pred[i])
-        if (bestPred[i] < 0 || to[a] > to[bestPred[i]])
-          bestPred[i] = a;
-      to[i] = (bestPred[i] < 0 ? 0 : to[bestPred[i]]) + p.tasks[i].best();
-    }
-    for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
-      int i = *it;
-      for (int b : succ[i])
-        if (bestSucc[i] < 0 || from[b] > from[bestSucc[i]])
-          bestSucc[i] = b;
-      from[i] = (bestSucc[i] < 0 ? 0 : from[bestSucc[i]]) + p.tasks[i].best();
-    }
-    for (int i = 0; i < n; ++i) {
-      std::vector<int> path;
-      for (int k = bestPred[i]; k >= 0; k = bestPred[k])
-        path.push_back(k);
-      path.push_back(i);
-      for (int k = bestSucc[i]; k >= 0; k = bestSucc[k])
-        path.push_back(k);
-      std::sort(path.begin(), path.end());
-      paths.insert(std::move(path));
-    }
+  for (std::vector<int> path : longestPathsThrough(p)) {
+    std::sort(path.begin(), path.end());
+    paths.insert(std::move(path));
   }
 
   std::vector<Cut> cuts;

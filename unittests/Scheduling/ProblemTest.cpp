@@ -112,8 +112,9 @@ TEST(Scheduling, PriorityOrderIsTheListOrder) {
         for (auto [a, b] : p.edges)
           if (b == order[l] && at[a] >= static_cast<int>(k))
             ready = false;
-        if (ready)
+        if (ready) {
           EXPECT_LE(tail[order[l]], tail[order[k]]) << "trial " << trial;
+        }
       }
     Schedule list = listSchedule(p);
     Schedule again = serialSchedule(p, order, list.parallel);

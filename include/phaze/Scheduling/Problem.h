@@ -98,6 +98,11 @@ std::vector<double> pathsToEnd(const Problem &p);
 /// The longest path with each task at its best latency.
 double criticalPath(const Problem &p);
 
+/// For each task, a longest path through it at best latencies, in
+/// execution order (towards either end, the first predecessor or successor
+/// with the longest path on).
+std::vector<std::vector<int>> longestPathsThrough(const Problem &p);
+
 /// A lower bound on the makespan: the longest path with each task at its
 /// best latency, and the total single-unit work over the units.
 double lowerBound(const Problem &p);
