@@ -366,12 +366,32 @@ std::vector<int> mlir::phaze::sched::priorityOrder(const Problem &p) {
 }
 
 Schedule mlir::phaze::sched::listSchedule(const Problem &p) {
+  return serialSchedule(
+      p, priorityOrder(p),
+      std::vector<ModeChoice>(p.tasks.size(), ModeChoice::FinishFirst));
+}
+
+Schedule
+mlir::phaze::sched::serialSchedule(const Problem &p,
+                                   const std::vector<int> &order,
+                                   const std::vector<ModeChoice> &modes) {
   Placer placer(p);
-  for (int pick : priorityOrder(p)) {
-    // The mode that finishes it first.
-    double ts = placer.earliest(pick, false), tp = placer.earliest(pick, true);
-    bool par = tp + p.tasks[pick].parallel < ts + p.tasks[pick].single;
-    placer.place(pick, par, par ? tp : ts);
+  for (int i : order) {
+    const Task &t = p.tasks[i];
+    // A collective has one latency; a task no faster on all units runs on
+    // one.
+    if (t.kind == UnitKind::None || !(t.parallel < t.single) ||
+        modes[i] == ModeChoice::OneUnit) {
+      placer.place(i, false, placer.earliest(i, false));
+      continue;
+    }
+    if (modes[i] == ModeChoice::Parallel) {
+      placer.place(i, true, placer.earliest(i, true));
+      continue;
+    }
+    double ts = placer.earliest(i, false), tp = placer.earliest(i, true);
+    bool par = tp + t.parallel < ts + t.single;
+    placer.place(i, par, par ? tp : ts);
   }
   return placer.s;
 }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "phaze/Scheduling/Solve.h"
+#include "phaze/Scheduling/Anneal.h"
 #include "phaze/Scheduling/BranchAndBound.h"
 #include "phaze/Scheduling/PathRelaxation.h"
 #include "phaze/Solver/MILP.h"
@@ -113,6 +114,21 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   auto within = [&](double share) {
     return options.timeLimitS > 0 ? std::max(1e-3, share * left()) : 0.0;
   };
+  // Annealing over orders and mode rules (Anneal.h) with `share` of the
+  // time limit: it finds what changing one or two tasks' modes cannot
+  // (several tasks moving to one unit at once). Only for blocks a short
+  // search left open: it costs the same on every block.
+  auto anneal = [&](double share) {
+    AnnealLimits limits;
+    limits.timeLimitS = options.timeLimitS > 0
+                            ? std::min(left(), share * options.timeLimitS)
+                            : 0;
+    limits.evaluations = options.timeLimitS > 0 ? 0 : 20000;
+    if (options.timeLimitS > 0 && limits.timeLimitS <= 0)
+      return false;
+    r.schedule = annealSchedule(p, r.schedule, limits);
+    return proven();
+  };
   // The path relaxation (PathRelaxation.h), with `share` of the time left:
   // a small MILP whose bound often reaches the best schedule, or nearly,
   // where the search's bounds stay below it. Its target is the best
@@ -121,8 +137,14 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   // search with `guideShare` of the time left), which often beats the
   // search's.
   auto relax = [&](double share, double guideShare) {
+    // CBC reads its clock between nodes, and its root (strong branching
+    // included) takes up to about 0.3 s on the benchmark's layers, past
+    // its limit by up to 0.25 s: that much less, up to half the share.
+    double limit = within(share);
+    if (limit > 0)
+      limit = std::max(0.5 * limit, limit - 0.3);
     PathRelaxationResult relaxation =
-        pathRelaxationBound(p, within(share), r.schedule.makespan * (1 - 1e-9));
+        pathRelaxationBound(p, limit, r.schedule.makespan * (1 - 1e-9));
     r.lowerBound = std::max(r.lowerBound, relaxation.lowerBound);
     if (proven())
       return true;
@@ -144,38 +166,47 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // 1.2-1.7, ResNet-50 block backwards 1.9-3.3): CBC's scheduling MILP is
     // no stronger than the path bound there (on the benchmark's transformer
     // backward layers the search leaves open it never raised the bound the
-    // search had) and its root processing overshoots the time limit, so the
-    // path relaxation gets 30 % of the time left, the search 95 % of the
-    // rest, and the scheduling MILP none. Wide ones get 90 % when the bounds
-    // are within 3 %, else 40 %, then the path relaxation 30 % and the
-    // scheduling MILP the rest: it proves many of them from the schedule the
-    // search found.
+    // search had) and its root processing overshoots the time limit. So
+    // after a short search (5 % of the time left) the path relaxation gets
+    // 90 % of the time left (the search after it proved none of the
+    // benchmark's chain-like blocks, the relaxation several), the annealing
+    // 15 % of the limit, the search 95 % of the rest, the scheduling MILP
+    // none. Wide ones: a short search from the end (7 %), the search 90 %
+    // of the time left when the bounds are within 3 %, else 40 %, then the
+    // path relaxation 30 %, the annealing 10 % of the limit and the
+    // scheduling MILP the rest: it proves many of them from the schedule
+    // the search found.
     double sum = 0;
     for (const Task &t : p.tasks)
       sum += t.best();
     bool chainLike = sum < 1.75 * criticalPath(p);
-    // On wide blocks a short search from the end first: it often finds a
-    // better schedule than the search from the start, which then prunes
-    // with it (on the benchmark's chain-like blocks it found none).
-    if (!chainLike) {
-      SearchLimits dive;
+    // A short search first: from the end on wide blocks, where it often
+    // finds a better schedule than the search from the start (which then
+    // prunes with it), from the start on chain-like ones (on the
+    // benchmark's chain-like blocks the search from the end found none).
+    // It proves the easy blocks before the rest costs them time.
+    {
+      SearchLimits quick;
       if (options.timeLimitS > 0)
-        dive.timeLimitS = std::max(1e-3, 0.07 * left());
+        quick.timeLimitS = std::max(1e-3, (chainLike ? 0.05 : 0.07) * left());
       else
-        dive.maxNodes = 500000;
-      SearchResult d = branchAndBound(back, mirrored(p, r.schedule), dive);
-      if (d.schedule.makespan < r.schedule.makespan)
-        r.schedule = mirrored(back, d.schedule);
+        quick.maxNodes = 500000;
+      SearchResult d =
+          chainLike ? branchAndBound(p, r.schedule, quick)
+                    : branchAndBound(back, mirrored(p, r.schedule), quick);
+      Schedule found = chainLike ? d.schedule : mirrored(back, d.schedule);
+      if (found.makespan < r.schedule.makespan)
+        r.schedule = std::move(found);
       if (d.complete) {
         r.lowerBound = r.schedule.makespan;
         proven();
         return r;
       }
     }
-    // Chain-like blocks: the path relaxation first (30 % of the time left),
-    // its guided schedule 20 % of the rest; the search then starts from the
-    // better schedule.
-    if (chainLike && relax(0.3, 0.2))
+    // Chain-like blocks: the path relaxation (its guided schedule 20 % of
+    // the time then left), the annealing; the search then starts from the
+    // best schedule.
+    if (chainLike && (relax(0.9, 0.2) || anneal(0.15)))
       return r;
     bool close =
         r.schedule.makespan - r.lowerBound <= 0.03 * r.schedule.makespan;
@@ -192,10 +223,10 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
       proven();
       return r;
     }
-    // Wide blocks: the path relaxation after the search (30 % of the time
-    // left, its guided schedule 20 % of the rest), then CBC's scheduling
-    // MILP.
-    if (!chainLike && relax(0.3, 0.2))
+    // Wide blocks: the path relaxation after the search (its guided
+    // schedule 20 % of the time then left), the annealing, then CBC's
+    // scheduling MILP.
+    if (!chainLike && (relax(0.3, 0.2) || anneal(0.1)))
       return r;
     if (chainLike && options.timeLimitS > 0) {
       r.message = "time limit: best schedule with a proven gap";

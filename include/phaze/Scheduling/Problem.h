@@ -129,6 +129,18 @@ Schedule listSchedule(const Problem &p);
 Schedule serialSchedule(const Problem &p, const std::vector<int> &order,
                         const std::vector<bool> &parallel);
 
+/// How the serial scheme picks a task's mode.
+enum class ModeChoice : uint8_t {
+  FinishFirst, ///< the mode that finishes it first (the list schedule's)
+  OneUnit,     ///< on one unit
+  Parallel,    ///< intra-op parallel (one unit if that is not shorter)
+};
+
+/// The serial schedule-generation scheme with a mode rule per task: as
+/// above, task `i` in the mode `modes[i]` picks. Feasible (verify() holds).
+Schedule serialSchedule(const Problem &p, const std::vector<int> &order,
+                        const std::vector<ModeChoice> &modes);
+
 /// The problem with every dependence reversed. Running a schedule of `p`
 /// backwards in time (mirrored) gives a schedule of the reversed problem
 /// with the same makespan and modes, and the other way round, so both have

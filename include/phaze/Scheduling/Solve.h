@@ -11,9 +11,10 @@
 // over modes, from the start and from the end (the reversed problem, whose
 // schedules run backwards are the problem's), give a starting solution,
 // the critical-path, area and off-path bounds a lower bound; if they
-// differ, an exact branch and bound (BranchAndBound.h) searches (on wide
-// problems briefly from the end first); if it does not finish, the path
-// relaxation (PathRelaxation.h) raises the lower bound, and on a wide
+// differ, an exact branch and bound (BranchAndBound.h) searches briefly
+// (on wide problems from the end), simulated annealing over orders and
+// modes (Anneal.h) looks for a better schedule, the search goes on, the
+// path relaxation (PathRelaxation.h) raises the lower bound, and on a wide
 // problem a mixed-integer program in CBC (start times, a mode per task, an
 // order variable per pair of tasks that no dependence orders, unit
 // capacities by lazily generated forbidden sets) starts from the best
@@ -39,10 +40,10 @@ struct SolveOptions {
   /// root processing can overshoot it by a few tenths of a second on wide
   /// blocks (chain-like ones get no MILP under a limit).
   double timeLimitS = 10;
-  /// Search (local search, branch and bound, path relaxation, MILP) when the
-  /// bounds differ; false: return the list schedule with the lower bound
-  /// (Optimal only when they meet), a fast path for searches over many
-  /// architectures.
+  /// Search (local search, branch and bound, annealing, path relaxation,
+  /// MILP) when the bounds differ; false: return the list schedule with the
+  /// lower bound (Optimal only when they meet), a fast path for searches
+  /// over many architectures.
   bool milp = true;
   /// Maximum rounds of forbidden-set cuts.
   int maxRounds = 100;
@@ -70,8 +71,9 @@ std::vector<std::vector<int>> seriesBlocks(const Problem &p);
 /// Solves `p` (which must pass check()): block by block (seriesBlocks), each
 /// block by the list schedule, local search over modes (improveSchedule)
 /// from both ends and, when its bounds still differ, the branch and bound
-/// (on wide blocks briefly from the end first), the path relaxation and,
-/// on wide blocks, the MILP.
+/// (first briefly; on wide blocks from the end), the annealing, the path
+/// relaxation and, on wide blocks, the MILP (docs/Scheduling.md gives the
+/// order and time shares).
 SolveResult solveSchedule(const Problem &p, const SolveOptions &options = {});
 
 } // namespace sched

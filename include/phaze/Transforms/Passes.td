@@ -233,7 +233,8 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
     schedule improved by a local search over modes, from the start and
     from the end, as upper bound, the critical-path, area and off-path
     bounds as lower bound, and when they differ an exact branch and bound
-    (on wide blocks briefly from the end first), a path relaxation (a small
+    (first briefly; on wide blocks from the end), simulated annealing over
+    task orders and modes for better schedules, a path relaxation (a small
     CBC MILP along the critical path) for a stronger bound and a schedule
     from its modes, then, on wide blocks, a CBC scheduling MILP from the
     best schedule found (docs/Scheduling.md).
