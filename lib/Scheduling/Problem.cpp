@@ -263,7 +263,9 @@ namespace {
 
 /// Places tasks one at a time, each at the earliest time at or after its
 /// ready time where its units are free for its whole duration (the serial
-/// schedule-generation scheme).
+/// schedule-generation scheme). The units in use are kept as a profile:
+/// breakpoints in time and what runs between consecutive ones, so finding
+/// a start and placing a task each take one pass over the breakpoints.
 class Placer {
 public:
   Placer(const Problem &p) : p(p), n(p.tasks.size()), pred(n) {
@@ -271,34 +273,50 @@ public:
       pred[b].push_back(a);
     s.start.assign(n, 0);
     s.parallel.assign(n, false);
+    at.push_back(0);
+    use.push_back({});
   }
 
   /// The earliest start of task `i` in mode `par` after its predecessors
-  /// (all placed) and the tasks placed so far.
+  /// (all placed) and the tasks placed so far: at its ready time or when
+  /// a placed task finishes.
   double earliest(int i, bool par) {
     double ready = 0;
     for (int a : pred[i])
       ready = std::max(ready, s.start[a] + s.duration(p, a));
-    candidates.clear();
-    candidates.push_back(ready);
-    for (int j : placed) {
-      double e = s.start[j] + s.duration(p, j);
-      if (e > ready)
-        candidates.push_back(e);
-    }
-    std::sort(candidates.begin(), candidates.end());
     double d = par ? p.tasks[i].parallel : p.tasks[i].single;
-    for (double t : candidates)
-      if (fits(i, par, t, t + d))
-        return t;
-    return candidates.back(); // unreachable: after the last finish it fits
+    bool needT = usesTensor(p.tasks[i].kind),
+         needV = usesVector(p.tasks[i].kind);
+    auto fits = [&](const Usage &u) {
+      return par ? u.tasks == 0
+                 : u.parallel == 0 && !(needT && u.tensor >= p.tensorUnits) &&
+                       !(needV && u.vector >= p.vectorUnits);
+    };
+    // The segment holding `ready`, then every segment that [t, t + d)
+    // overlaps; past one that does not fit, t moves to its end. Usage
+    // only rises where a task starts, so such an end is a finish.
+    double t = ready;
+    size_t k = std::upper_bound(at.begin(), at.end(), t) - at.begin() - 1;
+    for (size_t q = k; q < at.size() && at[q] < t + d; ++q)
+      if (!fits(use[q]))
+        t = at[q + 1]; // the last segment is empty, so q + 1 exists
+    return t;
   }
 
   void place(int i, bool par, double t) {
     s.start[i] = t;
     s.parallel[i] = par;
-    placed.push_back(i);
-    s.makespan = std::max(s.makespan, t + s.duration(p, i));
+    double end = t + s.duration(p, i);
+    s.makespan = std::max(s.makespan, end);
+    size_t a = split(t), b = split(end);
+    bool holdsT = !par && usesTensor(p.tasks[i].kind),
+         holdsV = !par && usesVector(p.tasks[i].kind);
+    for (size_t q = a; q < b; ++q) {
+      ++use[q].tasks;
+      use[q].parallel += par;
+      use[q].tensor += holdsT;
+      use[q].vector += holdsV;
+    }
   }
 
   const Problem &p;
@@ -307,32 +325,25 @@ public:
   Schedule s;
 
 private:
-  /// Whether task i fits at instant t: the units it needs are free.
-  bool fitsAt(int i, bool par, double t) const {
-    int64_t tensor = 0, vector = 0;
-    for (int j : placed) {
-      if (!(s.start[j] <= t && t < s.start[j] + s.duration(p, j)))
-        continue;
-      if (par || s.parallel[j])
-        return false;
-      tensor += usesTensor(p.tasks[j].kind);
-      vector += usesVector(p.tasks[j].kind);
-    }
-    return par || !((usesTensor(p.tasks[i].kind) && tensor >= p.tensorUnits) ||
-                    (usesVector(p.tasks[i].kind) && vector >= p.vectorUnits));
-  }
-  /// Whether it fits over [t0, t1): at t0 and at every start inside.
-  bool fits(int i, bool par, double t0, double t1) const {
-    if (!fitsAt(i, par, t0))
-      return false;
-    for (int j : placed)
-      if (s.start[j] > t0 && s.start[j] < t1 && !fitsAt(i, par, s.start[j]))
-        return false;
-    return true;
+  /// What runs over one segment of the profile.
+  struct Usage {
+    int64_t tasks = 0, parallel = 0, tensor = 0, vector = 0;
+  };
+  /// The index of the segment starting at `x`, splitting the one holding
+  /// it if needed.
+  size_t split(double x) {
+    size_t k = std::upper_bound(at.begin(), at.end(), x) - at.begin() - 1;
+    if (at[k] == x)
+      return k;
+    at.insert(at.begin() + k + 1, x);
+    use.insert(use.begin() + k + 1, use[k]);
+    return k + 1;
   }
 
-  std::vector<int> placed;
-  std::vector<double> candidates;
+  /// Breakpoints (from 0, increasing) and what runs from each to the next
+  /// (the last to infinity: nothing).
+  std::vector<double> at;
+  std::vector<Usage> use;
 };
 
 } // namespace
