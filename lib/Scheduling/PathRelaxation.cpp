@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 
 using namespace mlir::phaze;
@@ -54,6 +55,16 @@ static std::vector<int> criticalChain(const Problem &p) {
       top = i;
     }
   return paths[top];
+}
+
+/// Whether `ranges` holds a window of chain positions strictly inside
+/// [a, b].
+static bool holdsInnerWindow(const std::vector<std::pair<int, int>> &ranges,
+                             int a, int b) {
+  for (auto [c, d] : ranges)
+    if (a <= c && d <= b && (c != a || d != b))
+      return true;
+  return false;
 }
 
 PathRelaxationResult mlir::phaze::sched::pathRelaxationBound(const Problem &p,
@@ -164,16 +175,29 @@ PathRelaxationResult mlir::phaze::sched::pathRelaxationBound(const Problem &p,
   for (int kind = 0; kind < 2; ++kind) {
     auto holds = kind == 0 ? usesTensor : usesVector;
     double units = kind == 0 ? p.tensorUnits : p.vectorUnits;
+    // Per set of tasks, the windows that hold exactly it; of two nested
+    // windows with the same tasks the outer one is implied (the same
+    // demand, more unit time), so only the innermost get a row: the same
+    // bound from a smaller model, which CBC solves faster.
+    std::map<std::vector<int>, std::vector<std::pair<int, int>>> windows;
     for (int a : los)
       for (int b : his) {
         if (b < a)
           continue;
-        std::vector<Term> terms;
+        std::vector<int> inside;
         for (int j : off)
           if (holds(p.tasks[j].kind) && lo[j] >= a && hi[j] <= b)
-            terms.push_back({Y[j], p.tasks[j].single});
-        if (terms.empty())
+            inside.push_back(j);
+        if (!inside.empty())
+          windows[std::move(inside)].push_back({a, b});
+      }
+    for (const auto &[inside, ranges] : windows)
+      for (auto [a, b] : ranges) {
+        if (holdsInnerWindow(ranges, a, b))
           continue;
+        std::vector<Term> terms;
+        for (int j : inside)
+          terms.push_back({Y[j], p.tasks[j].single});
         beside(a, b, units, holds, terms);
         model.addConstraint(std::move(terms), -solver::kInfinity, 0);
       }
