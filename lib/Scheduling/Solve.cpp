@@ -453,6 +453,15 @@ static SolveResult solveBlock(const Problem &p, const SolveOptions &options) {
     t.parallel *= scale;
   }
   SolveResult r = solveScaled(q, options);
+  // A bound raised last (CBC's, when its time ran out) may have met the
+  // schedule: that proves it.
+  if (r.status == SolveResult::Status::Feasible &&
+      r.schedule.makespan <= r.lowerBound * (1 + 1e-9)) {
+    r.status = SolveResult::Status::Optimal;
+    r.message.clear();
+  }
+  if (r.status == SolveResult::Status::Optimal)
+    r.lowerBound = r.schedule.makespan;
   for (double &st : r.schedule.start)
     st /= scale;
   r.schedule.makespan /= scale;
