@@ -153,7 +153,7 @@ public:
     for (int i = 0; i < n; ++i) {
       const Task &t = p.tasks[i];
       rate[i] = t.best() / t.single;
-      canParallel[i] = t.kind != UnitKind::None && t.parallel < t.single;
+      canParallel[i] = t.gainsFromParallel();
     }
     start.assign(n, 0);
     finish.assign(n, 0);

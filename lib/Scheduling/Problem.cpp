@@ -389,10 +389,7 @@ mlir::phaze::sched::serialSchedule(const Problem &p,
   Placer placer(p);
   for (int i : order) {
     const Task &t = p.tasks[i];
-    // A collective has one latency; a task no faster on all units runs on
-    // one.
-    if (t.kind == UnitKind::None || !(t.parallel < t.single) ||
-        modes[i] == ModeChoice::OneUnit) {
+    if (!t.gainsFromParallel() || modes[i] == ModeChoice::OneUnit) {
       placer.place(i, false, placer.earliest(i, false));
       continue;
     }

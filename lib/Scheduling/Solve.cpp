@@ -62,6 +62,16 @@ bool violatedSet(const Problem &p, const Schedule &s, Cut &cut) {
 
 } // namespace
 
+/// Marks `r` optimal when its bound meets its schedule (up to a relative
+/// 1e-9), the bound then set to the makespan; false otherwise.
+static bool settleIfProven(SolveResult &r) {
+  if (r.schedule.makespan > r.lowerBound * (1 + 1e-9))
+    return false;
+  r.status = SolveResult::Status::Optimal;
+  r.lowerBound = r.schedule.makespan;
+  return true;
+}
+
 /// The list schedule with the lower bound: Optimal when they meet,
 /// Feasible otherwise.
 static SolveResult listScheduleWithBound(const Problem &p) {
@@ -69,10 +79,7 @@ static SolveResult listScheduleWithBound(const Problem &p) {
   r.schedule = listSchedule(p);
   r.lowerBound = lowerBound(p);
   r.status = SolveResult::Status::Feasible;
-  if (r.schedule.makespan <= r.lowerBound * (1 + 1e-9)) {
-    r.status = SolveResult::Status::Optimal;
-    r.lowerBound = r.schedule.makespan;
-  }
+  settleIfProven(r);
   return r;
 }
 
@@ -88,13 +95,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
                                     std::chrono::steady_clock::now() - start)
                                     .count();
   };
-  auto proven = [&] {
-    if (r.schedule.makespan > r.lowerBound * (1 + 1e-9))
-      return false;
-    r.status = SolveResult::Status::Optimal;
-    r.lowerBound = r.schedule.makespan;
-    return true;
-  };
+  auto proven = [&] { return settleIfProven(r); };
   // A better starting solution: local search over modes, with a share of
   // the time limit.
   r.schedule = improveSchedule(
@@ -462,13 +463,8 @@ static SolveResult solveBlock(const Problem &p, const SolveOptions &options) {
   SolveResult r = solveScaled(q, options);
   // A bound raised last (CBC's, when its time ran out) may have met the
   // schedule: that proves it.
-  if (r.status == SolveResult::Status::Feasible &&
-      r.schedule.makespan <= r.lowerBound * (1 + 1e-9)) {
-    r.status = SolveResult::Status::Optimal;
+  if (r.status == SolveResult::Status::Feasible && settleIfProven(r))
     r.message.clear();
-  }
-  if (r.status == SolveResult::Status::Optimal)
-    r.lowerBound = r.schedule.makespan;
   for (double &st : r.schedule.start)
     st /= scale;
   r.schedule.makespan /= scale;

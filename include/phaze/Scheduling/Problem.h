@@ -51,6 +51,11 @@ struct Task {
   double single = 0;   ///< latency on one unit of its kind, seconds
   double parallel = 0; ///< latency on all units of its kind, seconds
   double best() const { return single < parallel ? single : parallel; }
+  /// Whether running intra-op parallel can shorten it: not a collective
+  /// (one latency, no units), and faster on all units than on one.
+  bool gainsFromParallel() const {
+    return kind != UnitKind::None && parallel < single;
+  }
 };
 
 /// A layer's tasks, their dependences, and the chip's unit counts.
