@@ -32,11 +32,6 @@ using namespace mlir::phaze;
 using namespace mlir::phaze::sched;
 using solver::Term;
 
-/// Off-chain tasks at least this share of the critical path long get a
-/// contiguous stretch of the chain (more binaries; shorter ones fit beside
-/// one chain task or a gap more often, where the stretch adds little).
-static constexpr double kStretchShare = 0.1;
-
 /// The critical path at best latencies, in order: the first of the longest
 /// paths through each task that is longest.
 static std::vector<int> criticalChain(const Problem &p) {
@@ -67,9 +62,9 @@ static bool holdsInnerWindow(const std::vector<std::pair<int, int>> &ranges,
   return false;
 }
 
-PathRelaxationResult mlir::phaze::sched::pathRelaxationBound(const Problem &p,
-                                                             double timeLimitS,
-                                                             double target) {
+PathRelaxationResult
+mlir::phaze::sched::pathRelaxationBound(const Problem &p, double timeLimitS,
+                                        double target, double stretchShare) {
   PathRelaxationResult result;
   int n = p.tasks.size();
   if (n == 0)
@@ -210,7 +205,7 @@ PathRelaxationResult mlir::phaze::sched::pathRelaxationBound(const Problem &p,
     path += p.tasks[c].best();
   for (int j : off) {
     double len = p.tasks[j].single;
-    if (len < kStretchShare * path || hi[j] <= lo[j])
+    if (len < stretchShare * path || hi[j] <= lo[j])
       continue;
     int l = lo[j], h = hi[j];
     std::vector<int> w(h - l);

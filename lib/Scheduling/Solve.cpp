@@ -137,15 +137,15 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   // schedule (the list order with those modes, improved by the local
   // search with `guideShare` of the time left), which often beats the
   // search's.
-  auto relax = [&](double share, double guideShare) {
+  auto relax = [&](double share, double guideShare, double stretchShare) {
     // CBC reads its clock between nodes, and its root (strong branching
     // included) takes up to about 0.3 s on the benchmark's layers, past
     // its limit by up to 0.25 s: that much less, up to half the share.
     double limit = within(share);
     if (limit > 0)
       limit = std::max(0.5 * limit, limit - 0.3);
-    PathRelaxationResult relaxation =
-        pathRelaxationBound(p, limit, r.schedule.makespan * (1 - 1e-9));
+    PathRelaxationResult relaxation = pathRelaxationBound(
+        p, limit, r.schedule.makespan * (1 - 1e-9), stretchShare);
     r.lowerBound = std::max(r.lowerBound, relaxation.lowerBound);
     if (proven())
       return true;
@@ -208,7 +208,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // Chain-like blocks: the path relaxation (its guided schedule 20 % of
     // the time then left), the annealing; the search then starts from the
     // best schedule.
-    if (chainLike && (relax(0.9, 0.2) || anneal(0.15)))
+    if (chainLike && (relax(0.9, 0.2, 0.1) || anneal(0.15)))
       return r;
     bool close =
         r.schedule.makespan - r.lowerBound <= 0.03 * r.schedule.makespan;
@@ -216,7 +216,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // guided schedule before the search (on the benchmark the same proofs,
     // sooner).
     bool relaxedEarly = !chainLike && !close;
-    if (relaxedEarly && relax(0.3, 0.2))
+    if (relaxedEarly && relax(0.3, 0.2, 0.3))
       return r;
     double share = chainLike ? 0.95 : close ? 0.9 : 0.4;
     SearchLimits limits;
@@ -234,7 +234,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // Wide blocks: the path relaxation after the search (its guided
     // schedule 20 % of the time then left), the annealing, then CBC's
     // scheduling MILP.
-    if (!chainLike && ((!relaxedEarly && relax(0.3, 0.2)) || anneal(0.1)))
+    if (!chainLike && ((!relaxedEarly && relax(0.3, 0.2, 0.3)) || anneal(0.1)))
       return r;
     if (chainLike && options.timeLimitS > 0) {
       r.message = "time limit: best schedule with a proven gap";

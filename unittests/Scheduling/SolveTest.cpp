@@ -304,7 +304,7 @@ TEST(BranchAndBound, MatchesBruteForceOnWideComponents) {
 /// not vacuous.
 TEST(PathRelaxation, NeverAboveTheOptimum) {
   std::mt19937 rng(47);
-  int tight = 0, trials = 120;
+  int tight = 0, stretched = 0, trials = 120;
   for (int trial = 0; trial < trials; ++trial) {
     Problem p = trial % 3 == 0   ? randomProblem(rng, 2 + trial % 7, true)
                 : trial % 3 == 1 ? layerLikeProblem(rng, 6 + trial % 5)
@@ -337,8 +337,21 @@ TEST(PathRelaxation, NeverAboveTheOptimum) {
     EXPECT_NEAR(targeted.lowerBound, std::min(r.lowerBound, optimum),
                 1e-6 * optimum)
         << "trial " << trial;
+    // Stretches for every task off the chain (share 0) stay below the
+    // optimum; for none (share 1: no task is longer than the whole path),
+    // the bound is no higher.
+    PathRelaxationResult all =
+        pathRelaxationBound(p, 0, std::numeric_limits<double>::infinity(), 0);
+    PathRelaxationResult none =
+        pathRelaxationBound(p, 0, std::numeric_limits<double>::infinity(), 1);
+    ASSERT_TRUE(all.solved && none.solved) << "trial " << trial;
+    EXPECT_LE(all.lowerBound, optimum * (1 + 1e-9)) << "trial " << trial;
+    EXPECT_GE(all.lowerBound, r.lowerBound * (1 - 1e-9)) << "trial " << trial;
+    EXPECT_LE(none.lowerBound, r.lowerBound * (1 + 1e-9)) << "trial " << trial;
+    stretched += all.lowerBound > none.lowerBound * (1 + 1e-9);
   }
   EXPECT_GE(tight, trials / 2);
+  EXPECT_GT(stretched, 0); // the stretches matter somewhere
 }
 
 /// Running a schedule backwards gives a schedule of the reversed problem

@@ -54,10 +54,15 @@ struct PathRelaxationResult {
 /// within `timeLimitS` seconds (0: no limit). With a finite `target` (the
 /// makespan of a known schedule) CBC prunes every part of its search whose
 /// bound reaches it, and a bound that reaches it everywhere comes back as
-/// `target`, solved.
+/// `target`, solved. Tasks off the chain at least `stretchShare` of the
+/// critical path long get the contiguous stretch (more binaries; shorter
+/// ones fit beside one chain task or in a gap more often, where the stretch
+/// adds little): a larger share gives a smaller model, solved sooner, and a
+/// bound no higher.
 PathRelaxationResult
 pathRelaxationBound(const Problem &p, double timeLimitS = 0,
-                    double target = std::numeric_limits<double>::infinity());
+                    double target = std::numeric_limits<double>::infinity(),
+                    double stretchShare = 0.1);
 
 } // namespace sched
 } // namespace phaze
