@@ -531,6 +531,8 @@ SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
     }
     return r;
   }
+  // The searches allocate and free as CBC does (MILP.h).
+  solver::retainFreedHeap();
   // Blocks in series run one after another in every schedule, so the
   // optimum is the sum of the blocks' optima: each is solved on its own.
   auto begin = std::chrono::steady_clock::now();

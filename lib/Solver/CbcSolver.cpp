@@ -143,6 +143,10 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
   if (hasCutoff)
     cbc.setCutoff(cutoff);
 
+  // The limit is wall-clock time: CBC counts its process's CPU time by
+  // default, which falls behind the clock when other threads run or the
+  // process waits on memory.
+  cbc.setUseElapsedTime(true);
   if (options.timeLimitS > 0)
     cbc.setMaximumSeconds(options.timeLimitS);
   cbc.setAllowableFractionGap(options.relativeGap);
@@ -219,6 +223,7 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
 
 MilpResult mlir::phaze::solver::solveWithCbc(const MilpModel &model,
                                              const MilpOptions &options) {
+  retainFreedHeap();
   auto start = std::chrono::steady_clock::now();
   MilpResult result;
   std::string error;

@@ -8,7 +8,12 @@
 #include "phaze/Solver/MILP.h"
 
 #include <cmath>
+#include <mutex>
 #include <sstream>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 using namespace mlir::phaze::solver;
 
@@ -139,4 +144,11 @@ const char *mlir::phaze::solver::toString(MilpStatus status) {
 double MilpResult::relativeGap() const {
   return std::fabs(objective - bestBound) /
          std::max(1e-10, std::fabs(objective));
+}
+
+void mlir::phaze::solver::retainFreedHeap() {
+#if defined(__GLIBC__)
+  static std::once_flag once;
+  std::call_once(once, [] { mallopt(M_TOP_PAD, 16 << 20); });
+#endif
 }

@@ -138,9 +138,18 @@ struct MilpResult {
 };
 
 /// Solves `model` with COIN-OR CBC. Thread-safe: each call builds its own
-/// solver objects and shares no state with other calls.
+/// solver objects and shares no state with other calls. Calls
+/// retainFreedHeap() first.
 MilpResult solveWithCbc(const MilpModel &model,
                         const MilpOptions &options = {});
+
+/// Once per process, has the C library keep up to 16 MiB of freed heap
+/// instead of handing it back to the system at once (glibc's M_TOP_PAD; a
+/// no-op elsewhere). The solvers allocate and free many short-lived arrays;
+/// in a process whose heap an MLIR pipeline has grown, every free at the
+/// top of the heap returned its pages and the next allocation faulted them
+/// in again, and the solves lost time to the kernel (docs/Solver.md).
+void retainFreedHeap();
 
 } // namespace solver
 } // namespace phaze
