@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -125,14 +126,15 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     return options.timeLimitS > 0 ? std::max(1e-3, share * left()) : 0.0;
   };
   // Annealing over orders and mode rules (Anneal.h) with `share` of the
-  // time limit: it finds what changing one or two tasks' modes cannot
-  // (several tasks moving to one unit at once). Only for blocks a short
-  // search left open: it costs the same on every block.
-  auto anneal = [&](double share) {
+  // time limit, at most `capS` seconds: it finds what changing one or two
+  // tasks' modes cannot (several tasks moving to one unit at once). Only
+  // for blocks a short search left open: it costs the same on every block.
+  auto anneal = [&](double share, double capS) {
     AnnealLimits limits;
-    limits.timeLimitS = options.timeLimitS > 0
-                            ? std::min(left(), share * options.timeLimitS)
-                            : 0;
+    limits.timeLimitS =
+        options.timeLimitS > 0
+            ? std::min({left(), share * options.timeLimitS, capS})
+            : 0;
     limits.evaluations = options.timeLimitS > 0 ? 0 : 20000;
     if (options.timeLimitS > 0 && limits.timeLimitS <= 0)
       return false;
@@ -179,8 +181,10 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // backward layers the search leaves open it never raised the bound the
     // search had) and its root processing overshoots the time limit. So
     // after a short search (5 % of the time left) the annealing gets 10 %
-    // of the limit (its schedule is the relaxation's target: a better one
-    // prunes more), the path relaxation 95 % of the time left, 0.1 s less
+    // of the limit, at most 0.1 s (its schedule is the relaxation's target:
+    // a better one prunes more; longer only delays the blocks the
+    // relaxation proves at once), the path relaxation 95 % of the time
+    // left, 0.1 s less
     // (the search after it proved none of the benchmark's chain-like
     // blocks, the relaxation several; before the annealing it did not
     // finish within 1 s on GPT-3 t = 4's backward on 8 + 2), the search 95 %
@@ -222,7 +226,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // schedule 20 % of the time then left); the search then starts from
     // the best schedule.
     if (chainLike &&
-        (anneal(0.1) || relax(0.95, 0.2, kStretchShareChainLike, 0.1)))
+        (anneal(0.1, 0.1) || relax(0.95, 0.2, kStretchShareChainLike, 0.1)))
       return r;
     bool close =
         r.schedule.makespan - r.lowerBound <= 0.03 * r.schedule.makespan;
@@ -250,7 +254,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // scheduling MILP.
     if (!chainLike &&
         ((!relaxedEarly && relax(0.3, 0.2, kStretchShareWide, 0.3)) ||
-         anneal(0.1)))
+         anneal(0.1, std::numeric_limits<double>::infinity())))
       return r;
     if (chainLike && options.timeLimitS > 0) {
       r.message = "time limit: best schedule with a proven gap";
