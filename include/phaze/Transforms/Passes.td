@@ -251,7 +251,9 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::phaze::PhazeDialect"];
   let options = [
     Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
-           "Seconds of solving per function (search and MILP)">,
+           "Wall-clock seconds of solving per function (search and "
+           "MILP; CBC's root processing on wide blocks can overrun it, "
+           "measured by up to 6 %)">,
     Option<"exact", "exact", "bool", /*default=*/"true",
            "Search (branch and bound, path relaxation, MILP) when the "
            "bounds differ; false: "
