@@ -7,7 +7,9 @@ limit, and reads each function's #phaze.makespan: how many were proven
 optimal, the largest gap of the others, the slowest proven solve, the
 slowest solve, and the total.
 Prints one row per model and a total; with --runs N, solve times are the
-median over N runs.
+median over N runs, the gaps and the total's count are the first run's, a
+model's proven count is a range when the runs differ (time-limited solves
+vary), and a last line gives each run's total.
 
 Runs on the hardware file's chip with its unit counts replaced (default:
 8 tensor + 2 vector units, PHAZE's TPUv4-like chip, and 64 + 16).
@@ -87,6 +89,7 @@ def main():
           ("model", "funcs", "tasks", "optimal", "max gap", "max proven",
            "max solve", "sum solve"))
     total_f = total_o = 0
+    run_opt = [0] * a.runs
     total_s = total_p = 0.0
     for chip in a.chips:
         tu, vu = (int(x) for x in chip.split("x"))
@@ -111,10 +114,18 @@ def main():
                      for i in range(len(rows))]
             gaps = [(r[1] - r[2]) / r[1] for r in rows if not r[3] and r[1] > 0]
             n_opt = sum(1 for r in rows if r[3])
+            # Time-limited solves differ from run to run: the proven count
+            # of each run, shown as a range when they differ.
+            per_run = [sum(1 for r in run if r[3]) for run in runs]
+            for k, c in enumerate(per_run):
+                run_opt[k] += c
             proven = [s for r, s in zip(rows, solve) if r[3]]
+            counts = ("%d/%d" % (n_opt, len(rows)) if min(per_run) ==
+                      max(per_run) else
+                      "%d-%d/%d" % (min(per_run), max(per_run), len(rows)))
             print("%-16s %6d %6d %8s %9.1f%% %9.3fs %9.3fs %9.3fs" %
                   ("%s t=%d" % (name, t), len(rows), max(r[4] for r in rows),
-                   "%d/%d" % (n_opt, len(rows)), 100 * max(gaps or [0]),
+                   counts, 100 * max(gaps or [0]),
                    max(proven or [0]), max(solve), sum(solve)))
             total_p = max([total_p] + proven)
             total_f += len(rows)
@@ -123,6 +134,9 @@ def main():
     print("%-16s %6d %6s %8s %10s %9.3fs %10s %9.3fs" %
           ("total", total_f, "", "%d/%d" % (total_o, total_f), "", total_p,
            "", total_s))
+    if a.runs > 1:
+        print("proven per run: %s of %d" %
+              (", ".join(str(c) for c in run_opt), total_f))
 
 
 if __name__ == "__main__":
