@@ -253,7 +253,7 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
     Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
            "Wall-clock seconds of solving per function (search and "
            "MILP; CBC's root processing on wide blocks can overrun it, "
-           "measured by up to 6 %)">,
+           "measured by up to 7 %)">,
     Option<"exact", "exact", "bool", /*default=*/"true",
            "Search (branch and bound, path relaxation, MILP) when the "
            "bounds differ; false: "
