@@ -143,9 +143,10 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
   if (hasCutoff)
     cbc.setCutoff(cutoff);
 
-  // The limit is wall-clock time: CBC counts its process's CPU time by
-  // default, which falls behind the clock when other threads run or the
-  // process waits on memory.
+  // The limit is wall-clock time: by default CBC counts its process's user
+  // CPU time, which runs ahead of the clock while other threads of the
+  // process are busy and falls behind it while the process waits on the
+  // kernel (page faults).
   cbc.setUseElapsedTime(true);
   if (options.timeLimitS > 0)
     cbc.setMaximumSeconds(options.timeLimitS);
