@@ -113,10 +113,10 @@ def main():
             solve = [statistics.median(r[i][5] for r in runs)
                      for i in range(len(rows))]
             gaps = [(r[1] - r[2]) / r[1] for r in rows if not r[3] and r[1] > 0]
-            n_opt = sum(1 for r in rows if r[3])
             # Time-limited solves differ from run to run: the proven count
             # of each run, shown as a range when they differ.
             per_run = [sum(1 for r in run if r[3]) for run in runs]
+            n_opt = per_run[0]
             for k, c in enumerate(per_run):
                 run_opt[k] += c
             proven = [s for r, s in zip(rows, solve) if r[3]]

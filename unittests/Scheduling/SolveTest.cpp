@@ -498,7 +498,7 @@ TEST(SerialSchedule, FixedModeRulesMatchFixedModes) {
     std::vector<ModeChoice> rules(n);
     for (int i = 0; i < n; ++i) {
       const Task &t = p.tasks[i];
-      fixed[i] = t.kind != UnitKind::None && t.parallel < t.single && rng() % 2;
+      fixed[i] = t.gainsFromParallel() && rng() % 2;
       rules[i] = fixed[i] ? ModeChoice::Parallel : ModeChoice::OneUnit;
     }
     Schedule a = serialSchedule(p, order, fixed);
