@@ -251,9 +251,9 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::phaze::PhazeDialect"];
   let options = [
     Option<"timeLimit", "time-limit", "double", /*default=*/"10.0",
-           "Wall-clock seconds of solving per function (search and "
-           "MILP; CBC's root processing on wide blocks can overrun it, "
-           "measured by up to 7 %)">,
+           "Wall-clock seconds of solving per function (search, "
+           "annealing, relaxation and MILP; CBC's limits leave an "
+           "allowance for its root processing)">,
     Option<"exact", "exact", "bool", /*default=*/"true",
            "Search (branch and bound, path relaxation, MILP) when the "
            "bounds differ; false: "
