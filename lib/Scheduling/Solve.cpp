@@ -37,12 +37,16 @@ static constexpr double kStretchShareWide = 0.3;
 
 /// What the scheduling MILP leaves of the time left: building the model
 /// and CBC's root processing (CBC reads its clock between nodes) took up to
-/// 45 ms past a 1 s limit on the benchmark's wide blocks, CBC's search up
-/// to 0.14 s past a 10 s one. CBC's limit is the time left less
-/// `min(kMilpAllowanceS, kMilpAllowanceShare * limit)`, and with less than
+/// 45 ms past a 1 s limit on the benchmark's wide blocks, and a solve whose
+/// MILP ran last took 10.14 s at a 10 s limit. CBC's limit is the time left
+/// less `min(kMilpAllowanceS, kMilpAllowanceShare * limit)`, and with less than
 /// twice that left the MILP is not started.
 static constexpr double kMilpAllowanceS = 0.2;
 static constexpr double kMilpAllowanceShare = 0.08;
+
+/// The message of a solve the time limit stopped before a proof.
+static constexpr const char *kTimeLimitMessage =
+    "time limit: best schedule with a proven gap";
 
 namespace {
 
@@ -266,7 +270,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
          anneal(0.1, std::numeric_limits<double>::infinity())))
       return r;
     if (chainLike && options.timeLimitS > 0) {
-      r.message = "time limit: best schedule with a proven gap";
+      r.message = kTimeLimitMessage;
       return r;
     }
   }
@@ -276,7 +280,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   double allowance =
       std::min(kMilpAllowanceS, kMilpAllowanceShare * options.timeLimitS);
   if (options.timeLimitS > 0 && left() <= 2 * allowance) {
-    r.message = "time limit: best schedule with a proven gap";
+    r.message = kTimeLimitMessage;
     return r;
   }
 
@@ -308,7 +312,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   for (int round = 0; round < options.maxRounds; ++round) {
     // The limit covers all rounds: stop with the best schedule so far.
     if (options.timeLimitS > 0 && round > 0 && left() <= 2 * allowance) {
-      r.message = "time limit: best schedule with a proven gap";
+      r.message = kTimeLimitMessage;
       return r;
     }
     solver::MilpModel m;
@@ -473,7 +477,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
       r.lowerBound = r.schedule.makespan;
     } else {
       r.lowerBound = std::max(r.lowerBound, res.bestBound);
-      r.message = "time limit: best schedule with a proven gap";
+      r.message = kTimeLimitMessage;
     }
     return r;
   }
