@@ -16,13 +16,18 @@
 // A one-unit task off the chain runs beside chain tasks on one unit and in
 // the I_q of its window; per kind K with U_K units, chain task k on one unit
 // leaves U_K - [c_k holds a unit of K] of them (collectives hold none).
+// The tasks that depend on c_a and that c_b depends on (the core of a, b)
+// run between c_a's end and c_b's start, in the time not taken by
+// intra-op-parallel tasks outside the core: at least the core's optimum.
 //
 //===----------------------------------------------------------------------===//
 
 #include "phaze/Scheduling/PathRelaxation.h"
+#include "phaze/Scheduling/BranchAndBound.h"
 #include "phaze/Solver/MILP.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -62,9 +67,101 @@ static bool holdsInnerWindow(const std::vector<std::pair<int, int>> &ranges,
   return false;
 }
 
+/// Adds the core rows: for chain positions a < b (a = -1: the start; b = m:
+/// the end), the core's optimum T (tasks after c_a and before c_b, chain
+/// tasks a+1 .. b-1 among them) is at most the time between c_a's end and
+/// c_b's start less the intra-op-parallel tasks outside the core:
+///   sum_{a<k<b} (lambda_k + (l_k - lambda_k) x_k) + sum_{q=a+1..b} I_q
+///     + sum_{j off the chain in the core} (1 - y_j) lambda_j >= T.
+/// Only for cores with tasks off the chain (else T is the chain's sum), of
+/// at most `options.coreTasks` tasks, and only rows no split at a chain task
+/// between implies: with E(a, b) = T less the chain tasks' best latencies
+/// inside, the row is implied when E(a, b) <= E(a, k) + E(k, b) for some
+/// a < k < b (the two cores, the gaps and the chain tasks are disjoint, and
+/// every term left over is nonnegative). Stops adding rows at `deadline`.
+static void addCoreRows(const Problem &p, const std::vector<int> &chain,
+                        const std::vector<int> &pos,
+                        const std::vector<std::vector<bool>> &reach,
+                        const std::vector<int> &X, const std::vector<int> &I,
+                        const std::vector<int> &Y,
+                        const PathRelaxationOptions &options,
+                        std::chrono::steady_clock::time_point deadline,
+                        solver::MilpModel &model) {
+  int n = p.tasks.size(), m = chain.size();
+  auto timeLeft = [&] {
+    return std::chrono::duration<double>(deadline -
+                                         std::chrono::steady_clock::now())
+        .count();
+  };
+  bool timed = options.timeLimitS > 0;
+  // excess[a + 1][b]: E(a, b), the lower bound on the row's left side less
+  // the chain's best latencies inside that the added rows imply.
+  std::vector<std::vector<double>> excess(m + 1, std::vector<double>(m + 1, 0));
+  std::vector<int> core;
+  for (int len = 1; len <= m + 1; ++len)
+    for (int a = -1; a + len <= m; ++a) {
+      int b = a + len;
+      if (a < 0 && b == m)
+        continue; // the whole problem
+      double split = 0;
+      for (int k = a + 1; k < b; ++k)
+        split = std::max(split, excess[a + 1][k] + excess[k + 1][b]);
+      excess[a + 1][b] = split;
+      core.clear();
+      bool offChain = false;
+      for (int i = 0; i < n; ++i)
+        if ((a < 0 || reach[chain[a]][i]) && (b == m || reach[i][chain[b]])) {
+          core.push_back(i);
+          offChain |= pos[i] < 0;
+        }
+      if (!offChain || (int)core.size() > options.coreTasks)
+        continue;
+      if (timed && timeLeft() <= 0)
+        return;
+      double inside = 0;
+      for (int k = a + 1; k < b; ++k)
+        inside += p.tasks[chain[k]].best();
+      // The core's optimum: the search's, less its tolerance; its root
+      // bound when it does not finish. A schedule no longer than the split
+      // already implies cannot give a new row.
+      Problem sub = subproblem(p, core);
+      Schedule start = listSchedule(sub);
+      double implied = inside + split;
+      if (start.makespan <= implied * (1 + 1e-9))
+        continue;
+      SearchLimits limits;
+      limits.maxNodes = options.coreNodes;
+      if (timed)
+        limits.timeLimitS = std::max(1e-4, timeLeft());
+      SearchResult found = branchAndBound(sub, start, limits);
+      double optimum = found.complete ? found.schedule.makespan * (1 - 1e-9)
+                                      : searchLowerBound(sub);
+      if (optimum <= implied * (1 + 1e-9))
+        continue;
+      excess[a + 1][b] = optimum - inside;
+      std::vector<Term> terms;
+      double rhs = optimum;
+      for (int k = a + 1; k < b; ++k) {
+        const Task &t = p.tasks[chain[k]];
+        rhs -= t.parallel;
+        terms.push_back({X[k], t.single - t.parallel});
+      }
+      for (int q = a + 1; q <= b; ++q)
+        terms.push_back({I[q], 1});
+      for (int j : core)
+        if (pos[j] < 0) {
+          rhs -= p.tasks[j].parallel;
+          terms.push_back({Y[j], -p.tasks[j].parallel});
+        }
+      model.addConstraint(std::move(terms), rhs, solver::kInfinity);
+    }
+}
+
 PathRelaxationResult
-mlir::phaze::sched::pathRelaxationBound(const Problem &p, double timeLimitS,
-                                        double target, double stretchShare) {
+mlir::phaze::sched::pathRelaxationBound(const Problem &p,
+                                        const PathRelaxationOptions &options) {
+  auto begin = std::chrono::steady_clock::now();
+  double target = options.target;
   PathRelaxationResult result;
   int n = p.tasks.size();
   if (n == 0)
@@ -205,7 +302,7 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p, double timeLimitS,
     path += p.tasks[c].best();
   for (int j : off) {
     double len = p.tasks[j].single;
-    if (len < stretchShare * path || hi[j] <= lo[j])
+    if (len < options.stretchShare * path || hi[j] <= lo[j])
       continue;
     int l = lo[j], h = hi[j];
     std::vector<int> w(h - l);
@@ -239,16 +336,34 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p, double timeLimitS,
     model.addConstraint(std::move(time), -solver::kInfinity, 0);
   }
 
-  solver::MilpOptions options;
-  options.timeLimitS = timeLimitS;
-  options.cutsAndHeuristics = false; // measured faster on these models
+  // The core rows: at most a third of the time limit for their searches.
+  if (options.coreTasks > 0)
+    addCoreRows(
+        p, chain, pos, reach, X, I, Y, options,
+        begin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                    std::chrono::duration<double>(options.timeLimitS / 3)),
+        model);
+
+  solver::MilpOptions milp;
+  if (options.timeLimitS > 0)
+    milp.timeLimitS = std::max(
+        0.01, options.timeLimitS - std::chrono::duration<double>(
+                                       std::chrono::steady_clock::now() - begin)
+                                       .count());
+  milp.cutsAndHeuristics = false; // measured faster on these models
+  // Fewer strong-branching candidates, pseudo-costs trusted after one
+  // branch: with the core rows CBC's search is a few nodes and its strong
+  // branching took most of the time (GPT-3 t = 4's backward on 8 + 2 units:
+  // 0.75 s instead of 1.28 s, docs/Scheduling.md).
+  milp.strongCandidates = 2;
+  milp.strongBeforeTrust = 1;
   if (target < std::numeric_limits<double>::infinity()) {
-    options.cutoff = target - constant;
+    milp.cutoff = target - constant;
   } else {
     // Everything intra-op parallel is feasible: a start for CBC.
-    options.initialSolution.assign(model.getNumVariables(), 0);
+    milp.initialSolution.assign(model.getNumVariables(), 0);
   }
-  solver::MilpResult res = solver::solveWithCbc(model, options);
+  solver::MilpResult res = solver::solveWithCbc(model, milp);
   if (res.hasSolution() && !res.values.empty()) {
     result.parallel.assign(n, true);
     for (int k = 0; k < m; ++k)

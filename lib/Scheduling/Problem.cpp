@@ -413,6 +413,22 @@ Schedule mlir::phaze::sched::serialSchedule(const Problem &p,
   return placer.s;
 }
 
+Problem mlir::phaze::sched::subproblem(const Problem &p,
+                                       const std::vector<int> &tasks) {
+  Problem q;
+  q.tensorUnits = p.tensorUnits;
+  q.vectorUnits = p.vectorUnits;
+  std::vector<int> local(p.tasks.size(), -1);
+  for (int i : tasks) {
+    local[i] = q.tasks.size();
+    q.tasks.push_back(p.tasks[i]);
+  }
+  for (auto [a, b] : p.edges)
+    if (local[a] >= 0 && local[b] >= 0)
+      q.edges.push_back({local[a], local[b]});
+  return q;
+}
+
 Problem mlir::phaze::sched::reversed(const Problem &p) {
   Problem r = p;
   for (auto &[a, b] : r.edges)

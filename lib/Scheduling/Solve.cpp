@@ -85,6 +85,22 @@ bool violatedSet(const Problem &p, const Schedule &s, Cut &cut) {
 
 } // namespace
 
+/// `p` with each task held to the mode `parallel[i]`: the other mode's
+/// latency is made `longer` (more than the makespan of any schedule the
+/// caller will accept), so no schedule that short uses it; those schedules
+/// are schedules of `p` with the same makespan.
+static Problem withModes(const Problem &p, const std::vector<bool> &parallel,
+                         double longer) {
+  Problem q = p;
+  for (size_t i = 0; i < q.tasks.size(); ++i) {
+    Task &t = q.tasks[i];
+    if (t.kind == UnitKind::None)
+      continue;
+    (parallel[i] ? t.single : t.parallel) = longer;
+  }
+  return q;
+}
+
 /// Marks `r` optimal when its bound meets its schedule (up to a relative
 /// 1e-9), the bound then set to the makespan; false otherwise.
 static bool settleIfProven(SolveResult &r) {
@@ -161,6 +177,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   // schedule (the list order with those modes, improved by the local
   // search with `guideShare` of the time left), which often beats the
   // search's. Stretches for tasks of `stretchShare` of the path.
+  std::vector<bool> relaxedModes; // the last relaxation's modes
   auto relax = [&](double share, double guideShare, double stretchShare,
                    double allowance) {
     // CBC reads its clock between nodes, and its root (strong branching
@@ -169,13 +186,17 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     double limit = within(share);
     if (limit > 0)
       limit = std::max(0.5 * limit, limit - allowance);
-    PathRelaxationResult relaxation = pathRelaxationBound(
-        p, limit, r.schedule.makespan * (1 - 1e-9), stretchShare);
+    PathRelaxationOptions relaxOptions;
+    relaxOptions.timeLimitS = limit;
+    relaxOptions.target = r.schedule.makespan * (1 - 1e-9);
+    relaxOptions.stretchShare = stretchShare;
+    PathRelaxationResult relaxation = pathRelaxationBound(p, relaxOptions);
     r.lowerBound = std::max(r.lowerBound, relaxation.lowerBound);
     if (proven())
       return true;
     if (relaxation.parallel.empty())
       return false;
+    relaxedModes = relaxation.parallel;
     Schedule guided = improveSchedule(
         p, serialSchedule(p, priorityOrder(p), relaxation.parallel),
         within(guideShare));
@@ -200,14 +221,15 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // left, 0.05 s less (the search after it proved none of the
     // benchmark's chain-like blocks, the relaxation several; on GPT-3
     // t = 4's backward on 8 + 2 it did not finish within 1 s before the
-    // annealing, and with 0.1 s less not in every run), the search 95 % of
-    // the rest, the scheduling MILP none. Wide ones: a short search
-    // from the end (7 %), the search 90 % of the time left when the bounds
-    // are within 3 %, else the path relaxation 30 % (0.3 s less) and then
-    // the search 40 %; then (after the search, if not before it) the path
-    // relaxation 30 %, the annealing 10 % of the limit and the scheduling
-    // MILP the rest: it proves many of them from the schedule the search
-    // found.
+    // annealing, and with 0.1 s less not in every run), when it gave modes
+    // but no proof the search with its modes held and the annealing (30 %
+    // each), the search 95 % of the rest, the scheduling MILP none. Wide
+    // ones: a short search from the end (7 %), the search 90 % of the time left
+    // when the bounds are within 3 %, else the path relaxation 30 % (0.3 s
+    // less) and then the search 40 %; then (after the search, if not before it)
+    // the path relaxation 30 %, the annealing 10 % of the limit and the
+    // scheduling MILP the rest: it proves many of them from the schedule the
+    // search found.
     double sum = 0;
     for (const Task &t : p.tasks)
       sum += t.best();
@@ -241,6 +263,32 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     if (chainLike &&
         (anneal(0.1, 0.1) || relax(0.95, 0.2, kStretchShareChainLike, 0.05)))
       return r;
+    // Chain-like blocks whose relaxation gave modes but no proof: the
+    // search over orders with those modes held (30 % of the time left),
+    // then the annealing from the best schedule (30 %): the relaxation's
+    // bound often meets the optimum, and the best schedule is within a few
+    // millionths of it.
+    if (chainLike && !relaxedModes.empty()) {
+      Problem held = withModes(p, relaxedModes, 2 * r.schedule.makespan);
+      Schedule start = serialSchedule(held, priorityOrder(held), relaxedModes);
+      SearchLimits limits;
+      if (options.timeLimitS > 0)
+        limits.timeLimitS = std::max(1e-3, 0.3 * left());
+      else
+        limits.maxNodes = 500000;
+      if (start.makespan < r.schedule.makespan) {
+        SearchResult d = branchAndBound(held, start, limits);
+        if (d.schedule.makespan < r.schedule.makespan)
+          r.schedule = std::move(d.schedule);
+        if (proven())
+          return r;
+      }
+      if (anneal(options.timeLimitS > 0
+                     ? 0.3 * std::max(0.0, left()) / options.timeLimitS
+                     : 0,
+                 std::numeric_limits<double>::infinity()))
+        return r;
+    }
     bool close =
         r.schedule.makespan - r.lowerBound <= 0.03 * r.schedule.makespan;
     // Wide blocks whose bounds are far apart: the relaxation's bound and
@@ -583,17 +631,7 @@ SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
       r.lowerBound += t.best();
       continue;
     }
-    Problem q;
-    q.tensorUnits = p.tensorUnits;
-    q.vectorUnits = p.vectorUnits;
-    std::vector<int> local(n, -1);
-    for (int i : block) {
-      local[i] = q.tasks.size();
-      q.tasks.push_back(p.tasks[i]);
-    }
-    for (auto [a, b] : p.edges)
-      if (local[a] >= 0 && local[b] >= 0)
-        q.edges.push_back({local[a], local[b]});
+    Problem q = subproblem(p, block);
     SolveOptions o = options;
     if (options.timeLimitS > 0) {
       double used = std::chrono::duration<double>(
@@ -613,9 +651,9 @@ SolveResult mlir::phaze::sched::solveSchedule(const Problem &p,
     else if (b.status == SolveResult::Status::Feasible &&
              r.status == SolveResult::Status::Optimal)
       r.status = SolveResult::Status::Feasible;
-    for (int i : block) {
-      r.schedule.start[i] = offset + b.schedule.start[local[i]];
-      r.schedule.parallel[i] = b.schedule.parallel[local[i]];
+    for (size_t k = 0; k < block.size(); ++k) {
+      r.schedule.start[block[k]] = offset + b.schedule.start[k];
+      r.schedule.parallel[block[k]] = b.schedule.parallel[k];
     }
     r.schedule.makespan += b.schedule.makespan;
     r.lowerBound += b.lowerBound;

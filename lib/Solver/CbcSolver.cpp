@@ -153,6 +153,10 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
   cbc.setAllowableFractionGap(options.relativeGap);
   cbc.setAllowableGap(options.relativeGap > 0 ? 0.0 : 1e-9);
   cbc.setNumberThreads(0);
+  if (options.strongCandidates >= 0)
+    cbc.setNumberStrong(options.strongCandidates);
+  if (options.strongBeforeTrust >= 0)
+    cbc.setNumberBeforeTrust(options.strongBeforeTrust);
   cbc.setLogLevel(options.logLevel);
   cbc.initialSolve();
   if (cbc.solver()->isProvenPrimalInfeasible()) {

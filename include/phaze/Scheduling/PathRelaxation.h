@@ -16,9 +16,12 @@
 // leaves. The relaxation keeps a mode per task (binary), the idle time of
 // each gap, per-kind unit time over every window, for every pair off the
 // chain that a path of tasks off the chain orders the longest such path
-// one task after another, and for long tasks off the chain one contiguous
-// stretch of the chain on one unit beside them; it forgets where inside a
-// window a task runs. docs/Scheduling.md derives each constraint.
+// one task after another, for long tasks off the chain one contiguous
+// stretch of the chain on one unit beside them, and for the tasks that must
+// run between two chain tasks (a core) their own optimum, found by the
+// branch and bound (BranchAndBound.h), as the least time between the two;
+// it forgets where inside a window a task runs. docs/Scheduling.md derives
+// each constraint.
 //
 // Solved by CBC (IR-free, through include/phaze/Solver/MILP.h); its best
 // bound is valid when the time limit stops it.
@@ -49,20 +52,34 @@ struct PathRelaxationResult {
   std::vector<bool> parallel;
 };
 
+/// How to build and solve the relaxation.
+struct PathRelaxationOptions {
+  /// Wall clock for everything (the cores' searches and CBC), seconds (0:
+  /// no limit).
+  double timeLimitS = 0;
+  /// The makespan of a known schedule: CBC prunes every part of its search
+  /// whose bound reaches it, and a bound that reaches it everywhere comes
+  /// back as `target`, solved.
+  double target = std::numeric_limits<double>::infinity();
+  /// Tasks off the chain at least this share of the critical path long get
+  /// the contiguous stretch (more binaries; shorter ones fit beside one
+  /// chain task or in a gap more often, where the stretch adds little): a
+  /// larger share gives a smaller model, solved sooner, and a bound no
+  /// higher.
+  double stretchShare = 0.1;
+  /// Cores (the tasks between two chain tasks) of at most this many tasks
+  /// are solved by the branch and bound for their rows (0: no core rows).
+  int coreTasks = 24;
+  /// Search nodes per core; a core whose search does not finish gets the
+  /// search's root bound instead of its optimum.
+  int64_t coreNodes = 20000;
+};
+
 /// Builds and solves the path relaxation of `p` (which must pass check();
-/// latencies best of order 1 to 1000, as CBC's tolerances are absolute)
-/// within `timeLimitS` seconds (0: no limit). With a finite `target` (the
-/// makespan of a known schedule) CBC prunes every part of its search whose
-/// bound reaches it, and a bound that reaches it everywhere comes back as
-/// `target`, solved. Tasks off the chain at least `stretchShare` of the
-/// critical path long get the contiguous stretch (more binaries; shorter
-/// ones fit beside one chain task or in a gap more often, where the stretch
-/// adds little): a larger share gives a smaller model, solved sooner, and a
-/// bound no higher.
+/// latencies best of order 1 to 1000, as CBC's tolerances are absolute).
 PathRelaxationResult
-pathRelaxationBound(const Problem &p, double timeLimitS = 0,
-                    double target = std::numeric_limits<double>::infinity(),
-                    double stretchShare = 0.1);
+pathRelaxationBound(const Problem &p,
+                    const PathRelaxationOptions &options = {});
 
 } // namespace sched
 } // namespace phaze

@@ -146,6 +146,11 @@ enum class ModeChoice : uint8_t {
 Schedule serialSchedule(const Problem &p, const std::vector<int> &order,
                         const std::vector<ModeChoice> &modes);
 
+/// The tasks `tasks` of `p` (in that order) and the dependences among them,
+/// on the same chip. Restricting a schedule of `p` to them gives one of the
+/// subproblem, so its optimum is a lower bound on the time they span.
+Problem subproblem(const Problem &p, const std::vector<int> &tasks);
+
 /// The problem with every dependence reversed. Running a schedule of `p`
 /// backwards in time (mirrored) gives a schedule of the reversed problem
 /// with the same makespan and modes, and the other way round, so both have

@@ -91,6 +91,11 @@ struct MilpOptions {
   /// them; false: branch and bound on the linear relaxation alone, faster on
   /// small models whose bound is all that is wanted.
   bool cutsAndHeuristics = true;
+  /// Strong branching: how many candidate variables CBC tries at a node,
+  /// and after how many branches on a variable it trusts its pseudo-costs
+  /// instead; negative: CBC's defaults (5 and 10).
+  int strongCandidates = -1;
+  int strongBeforeTrust = -1;
   /// When finite, only solutions with an objective below it count (above
   /// it when maximizing; a start that does not beat it is dropped): CBC
   /// prunes every node whose bound reaches it, and Infeasible then means no
