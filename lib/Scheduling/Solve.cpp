@@ -31,8 +31,11 @@ double SolveResult::gap() const {
 /// wide blocks. On the benchmark's wide blocks (ResNet-50 block backwards)
 /// the shorter tasks' stretches never raised the bound but slowed CBC so
 /// much that at 1 s the relaxation did not finish; on chain-like ones
-/// (transformer backward layers) they raise it.
-static constexpr double kStretchShareChainLike = 0.1;
+/// (transformer backward layers) they raise it: at a twentieth (a tenth
+/// before the core rows) the relaxation meets BERT-large's optimum on the
+/// 64 + 16 chip, whose vector sinks of 3.6 % of the path otherwise draw
+/// their one-unit time from places apart.
+static constexpr double kStretchShareChainLike = 0.05;
 static constexpr double kStretchShareWide = 0.3;
 
 /// What the scheduling MILP leaves of the time left: building the model
@@ -86,17 +89,19 @@ bool violatedSet(const Problem &p, const Schedule &s, Cut &cut) {
 } // namespace
 
 /// `p` with each task held to the mode `parallel[i]`: the other mode's
-/// latency is made `longer` (more than the makespan of any schedule the
-/// caller will accept), so no schedule that short uses it; those schedules
-/// are schedules of `p` with the same makespan.
-static Problem withModes(const Problem &p, const std::vector<bool> &parallel,
-                         double longer) {
+/// latency is made the sum of all latencies, which no schedule in the held
+/// modes reaches (the serial scheme places each task no later than the end
+/// of those before it), so a search started from such a schedule keeps to
+/// them, and what it finds is a schedule of `p` with the same makespan.
+static Problem withModes(const Problem &p, const std::vector<bool> &parallel) {
+  double longer = 0;
+  for (const Task &t : p.tasks)
+    longer += std::max(t.single, t.parallel);
   Problem q = p;
   for (size_t i = 0; i < q.tasks.size(); ++i) {
     Task &t = q.tasks[i];
-    if (t.kind == UnitKind::None)
-      continue;
-    (parallel[i] ? t.single : t.parallel) = longer;
+    if (t.kind != UnitKind::None)
+      (parallel[i] ? t.single : t.parallel) = longer;
   }
   return q;
 }
@@ -222,8 +227,8 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // benchmark's chain-like blocks, the relaxation several; on GPT-3
     // t = 4's backward on 8 + 2 it did not finish within 1 s before the
     // annealing, and with 0.1 s less not in every run), when it gave modes
-    // but no proof the search with its modes held and the annealing (30 %
-    // each), the search 95 % of the rest, the scheduling MILP none. Wide
+    // but no proof the search with its modes held (10 %) and the annealing
+    // (60 %), the search 95 % of the rest, the scheduling MILP none. Wide
     // ones: a short search from the end (7 %), the search 90 % of the time left
     // when the bounds are within 3 %, else the path relaxation 30 % (0.3 s
     // less) and then the search 40 %; then (after the search, if not before it)
@@ -264,27 +269,26 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
         (anneal(0.1, 0.1) || relax(0.95, 0.2, kStretchShareChainLike, 0.05)))
       return r;
     // Chain-like blocks whose relaxation gave modes but no proof: the
-    // search over orders with those modes held (30 % of the time left),
-    // then the annealing from the best schedule (30 %): the relaxation's
-    // bound often meets the optimum, and the best schedule is within a few
-    // millionths of it.
+    // search over orders with those modes held (10 % of the time left;
+    // when it finds the optimum it is within thousands of nodes), then the
+    // annealing from the best schedule (60 %): the relaxation's bound often
+    // meets the optimum, and the best schedule is within a few millionths
+    // of it.
     if (chainLike && !relaxedModes.empty()) {
-      Problem held = withModes(p, relaxedModes, 2 * r.schedule.makespan);
+      Problem held = withModes(p, relaxedModes);
       Schedule start = serialSchedule(held, priorityOrder(held), relaxedModes);
       SearchLimits limits;
       if (options.timeLimitS > 0)
-        limits.timeLimitS = std::max(1e-3, 0.3 * left());
+        limits.timeLimitS = std::max(1e-3, 0.1 * left());
       else
         limits.maxNodes = 500000;
-      if (start.makespan < r.schedule.makespan) {
-        SearchResult d = branchAndBound(held, start, limits);
-        if (d.schedule.makespan < r.schedule.makespan)
-          r.schedule = std::move(d.schedule);
-        if (proven())
-          return r;
-      }
+      SearchResult d = branchAndBound(held, start, limits);
+      if (d.schedule.makespan < r.schedule.makespan)
+        r.schedule = std::move(d.schedule);
+      if (proven())
+        return r;
       if (anneal(options.timeLimitS > 0
-                     ? 0.3 * std::max(0.0, left()) / options.timeLimitS
+                     ? 0.6 * std::max(0.0, left()) / options.timeLimitS
                      : 0,
                  std::numeric_limits<double>::infinity()))
         return r;
