@@ -227,14 +227,14 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // benchmark's chain-like blocks, the relaxation several; on GPT-3
     // t = 4's backward on 8 + 2 it did not finish within 1 s before the
     // annealing, and with 0.1 s less not in every run), when it gave modes
-    // but no proof the search with its modes held (10 %) and the annealing
-    // (60 %), the search 95 % of the rest, the scheduling MILP none. Wide
-    // ones: a short search from the end (7 %), the search 90 % of the time left
-    // when the bounds are within 3 %, else the path relaxation 30 % (0.3 s
-    // less) and then the search 40 %; then (after the search, if not before it)
-    // the path relaxation 30 %, the annealing 10 % of the limit and the
-    // scheduling MILP the rest: it proves many of them from the schedule the
-    // search found.
+    // but no proof the search with its modes held (10 %, at most 0.2 s)
+    // and the annealing (60 %, at most 0.5 s), the search 95 % of the rest, the
+    // scheduling MILP none. Wide ones: a short search from the end (7 %), the
+    // search 90 % of the time left when the bounds are within 3 %, else the
+    // path relaxation 30 % (0.3 s less) and then the search 40 %; then (after
+    // the search, if not before it) the path relaxation 30 %, the annealing 10
+    // % of the limit and the scheduling MILP the rest: it proves many of them
+    // from the schedule the search found.
     double sum = 0;
     for (const Task &t : p.tasks)
       sum += t.best();
@@ -269,17 +269,19 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
         (anneal(0.1, 0.1) || relax(0.95, 0.2, kStretchShareChainLike, 0.05)))
       return r;
     // Chain-like blocks whose relaxation gave modes but no proof: the
-    // search over orders with those modes held (10 % of the time left;
-    // when it finds the optimum it is within thousands of nodes), then the
-    // annealing from the best schedule (60 %): the relaxation's bound often
-    // meets the optimum, and the best schedule is within a few millionths
-    // of it.
+    // search over orders with those modes held (10 % of the time left, at
+    // most 0.2 s; when it finds the optimum it is within thousands of
+    // nodes), then the annealing from the best schedule (60 %, at most
+    // 0.5 s, so that at longer limits the search keeps most of the time:
+    // it proved Llama2-7B's backward on 8 + 2 in 7.9 s of a 10 s limit):
+    // the relaxation's bound often meets the optimum, and the best
+    // schedule is within a few millionths of it.
     if (chainLike && !relaxedModes.empty()) {
       Problem held = withModes(p, relaxedModes);
       Schedule start = serialSchedule(held, priorityOrder(held), relaxedModes);
       SearchLimits limits;
       if (options.timeLimitS > 0)
-        limits.timeLimitS = std::max(1e-3, 0.1 * left());
+        limits.timeLimitS = std::max(1e-3, std::min(0.1 * left(), 0.2));
       else
         limits.maxNodes = 500000;
       SearchResult d = branchAndBound(held, start, limits);
@@ -290,7 +292,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
       if (anneal(options.timeLimitS > 0
                      ? 0.6 * std::max(0.0, left()) / options.timeLimitS
                      : 0,
-                 std::numeric_limits<double>::infinity()))
+                 0.5))
         return r;
     }
     bool close =
