@@ -15,11 +15,12 @@
 // (on wide problems from the end), then, in an order that depends on the
 // block's shape (docs/Scheduling.md), simulated annealing over orders and
 // modes (Anneal.h) looks for a better schedule, the path relaxation
-// (PathRelaxation.h) raises the lower bound, the search goes on, and on a
-// wide problem a mixed-integer program in CBC (start times, a mode per
-// task, an order variable per pair of tasks that no dependence orders, unit
-// capacities by lazily generated forbidden sets) starts from the best
-// schedule found and proves or bounds it.
+// (PathRelaxation.h) raises the lower bound and, on chain-like blocks, its
+// modes held guide the search to schedules that meet it, the search goes
+// on, and on a wide problem a mixed-integer program in CBC (start times, a
+// mode per task, an order variable per pair of tasks that no dependence
+// orders, unit capacities by lazily generated forbidden sets) starts from
+// the best schedule found and proves or bounds it.
 //
 //===----------------------------------------------------------------------===//
 

@@ -235,8 +235,9 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
     bounds as lower bound, and when they differ an exact branch and bound
     (first briefly; on wide blocks from the end), simulated annealing over
     task orders and modes for better schedules, a path relaxation (a small
-    CBC MILP along the critical path) for a stronger bound and a schedule
-    from its modes, then, on wide blocks, a CBC scheduling MILP from the
+    CBC MILP along the critical path, with the optimum of each small core
+    of tasks between two of its tasks) for a stronger bound and schedules
+    with its modes, then, on wide blocks, a CBC scheduling MILP from the
     best schedule found (docs/Scheduling.md).
 
     Writes `#phaze.schedule<start_s, duration_s, parallel, units>` on each
