@@ -429,6 +429,20 @@ Problem mlir::phaze::sched::subproblem(const Problem &p,
   return q;
 }
 
+Problem mlir::phaze::sched::withModes(const Problem &p,
+                                      const std::vector<bool> &parallel) {
+  double longer = 0;
+  for (const Task &t : p.tasks)
+    longer += std::max(t.single, t.parallel);
+  Problem q = p;
+  for (size_t i = 0; i < q.tasks.size(); ++i) {
+    Task &t = q.tasks[i];
+    if (t.kind != UnitKind::None)
+      (parallel[i] ? t.single : t.parallel) = longer;
+  }
+  return q;
+}
+
 Problem mlir::phaze::sched::reversed(const Problem &p) {
   Problem r = p;
   for (auto &[a, b] : r.edges)

@@ -88,24 +88,6 @@ bool violatedSet(const Problem &p, const Schedule &s, Cut &cut) {
 
 } // namespace
 
-/// `p` with each task held to the mode `parallel[i]`: the other mode's
-/// latency is made the sum of all latencies, which no schedule in the held
-/// modes reaches (the serial scheme places each task no later than the end
-/// of those before it), so a search started from such a schedule keeps to
-/// them, and what it finds is a schedule of `p` with the same makespan.
-static Problem withModes(const Problem &p, const std::vector<bool> &parallel) {
-  double longer = 0;
-  for (const Task &t : p.tasks)
-    longer += std::max(t.single, t.parallel);
-  Problem q = p;
-  for (size_t i = 0; i < q.tasks.size(); ++i) {
-    Task &t = q.tasks[i];
-    if (t.kind != UnitKind::None)
-      (parallel[i] ? t.single : t.parallel) = longer;
-  }
-  return q;
-}
-
 /// Marks `r` optimal when its bound meets its schedule (up to a relative
 /// 1e-9), the bound then set to the makespan; false otherwise.
 static bool settleIfProven(SolveResult &r) {

@@ -151,6 +151,14 @@ Schedule serialSchedule(const Problem &p, const std::vector<int> &order,
 /// subproblem, so its optimum is a lower bound on the time they span.
 Problem subproblem(const Problem &p, const std::vector<int> &tasks);
 
+/// `p` with each task held to the mode `parallel[i]` (collectives have
+/// one): the other mode's latency is made the sum of all latencies, which
+/// no schedule in the held modes reaches (the serial scheme places each
+/// task no later than the end of those before it). So a search started
+/// from such a schedule keeps to the held modes, and what it finds is a
+/// schedule of `p` with the same makespan.
+Problem withModes(const Problem &p, const std::vector<bool> &parallel);
+
 /// The problem with every dependence reversed. Running a schedule of `p`
 /// backwards in time (mirrored) gives a schedule of the reversed problem
 /// with the same makespan and modes, and the other way round, so both have
