@@ -142,11 +142,13 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     return options.timeLimitS > 0 ? std::max(1e-3, share * left()) : 0.0;
   };
   // Annealing over orders and mode rules (Anneal.h) with `share` of the
-  // time limit, at most `capS` seconds: it finds what changing one or two
-  // tasks' modes cannot (several tasks moving to one unit at once). Only
-  // for blocks a short search left open: it costs the same on every block.
-  auto anneal = [&](double share, double capS) {
+  // time limit, at most `capS` seconds, its random moves from `seed`: it
+  // finds what changing one or two tasks' modes cannot (several tasks
+  // moving to one unit at once). Only for blocks a short search left open:
+  // it costs the same on every block.
+  auto anneal = [&](double share, double capS, uint64_t seed = 1) {
     AnnealLimits limits;
+    limits.seed = seed;
     limits.timeLimitS =
         options.timeLimitS > 0
             ? std::min({left(), share * options.timeLimitS, capS})
@@ -210,13 +212,13 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // t = 4's backward on 8 + 2 it did not finish within 1 s before the
     // annealing, and with 0.1 s less not in every run), when it gave modes
     // but no proof the search with its modes held (10 %, at most 0.2 s)
-    // and the annealing (60 %, at most 0.5 s), the search 95 % of the rest, the
-    // scheduling MILP none. Wide ones: a short search from the end (7 %), the
-    // search 90 % of the time left when the bounds are within 3 %, else the
-    // path relaxation 30 % (0.3 s less) and then the search 40 %; then (after
-    // the search, if not before it) the path relaxation 30 %, the annealing 10
-    // % of the limit and the scheduling MILP the rest: it proves many of them
-    // from the schedule the search found.
+    // and two annealings (30 % and 60 % of the rest, at most 0.25 s each), the
+    // search 95 % of the rest, the scheduling MILP none. Wide ones: a short
+    // search from the end (7 %), the search 90 % of the time left when the
+    // bounds are within 3 %, else the path relaxation 30 % (0.3 s less) and
+    // then the search 40 %; then (after the search, if not before it) the path
+    // relaxation 30 %, the annealing 10 % of the limit and the scheduling MILP
+    // the rest: it proves many of them from the schedule the search found.
     double sum = 0;
     for (const Task &t : p.tasks)
       sum += t.best();
@@ -253,9 +255,10 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // Chain-like blocks whose relaxation gave modes but no proof: the
     // search over orders with those modes held (10 % of the time left, at
     // most 0.2 s; when it finds the optimum it is within thousands of
-    // nodes), then the annealing from the best schedule (60 %, at most
-    // 0.5 s, so that at longer limits the search keeps most of the time:
-    // it proved Llama2-7B's backward on 8 + 2 in 7.9 s of a 10 s limit):
+    // nodes), then the annealing from the best schedule twice (30 % of the
+    // time left, then 60 % of the rest, each at most 0.25 s, so that at
+    // longer limits the search keeps most of the time: it proved
+    // Llama2-7B's backward on 8 + 2 in 7.9 s of a 10 s limit):
     // the relaxation's bound often meets the optimum, and the best
     // schedule is within a few millionths of it.
     if (chainLike && !relaxedModes.empty()) {
@@ -271,10 +274,16 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
         r.schedule = std::move(d.schedule);
       if (proven())
         return r;
-      if (anneal(options.timeLimitS > 0
-                     ? 0.6 * std::max(0.0, left()) / options.timeLimitS
-                     : 0,
-                 0.5))
+      // Two annealings, the second from other random moves: its
+      // temperature falls over its time, so it finds most near its end,
+      // and two short ones end sooner than one long one.
+      auto shareOfLeft = [&](double share) {
+        return options.timeLimitS > 0
+                   ? share * std::max(0.0, left()) / options.timeLimitS
+                   : 0;
+      };
+      if (anneal(shareOfLeft(0.3), 0.25, 1) ||
+          anneal(shareOfLeft(0.6), 0.25, 2))
         return r;
     }
     bool close =
