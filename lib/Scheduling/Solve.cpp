@@ -257,8 +257,8 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // most 0.2 s; when it finds the optimum it is within thousands of
     // nodes), then the annealing from the best schedule twice (30 % of the
     // time left, then 60 % of the rest, each at most 0.25 s, so that at
-    // longer limits the search keeps most of the time: it proved
-    // Llama2-7B's backward on 8 + 2 in 7.9 s of a 10 s limit):
+    // longer limits the search keeps most of the time: it proves
+    // Llama2-7B's backward on 8 + 2 in 7.9-8.4 s of a 10 s limit):
     // the relaxation's bound often meets the optimum, and the best
     // schedule is within a few millionths of it.
     if (chainLike && !relaxedModes.empty()) {
