@@ -277,13 +277,8 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
       // Two annealings, the second from other random moves: its
       // temperature falls over its time, so it finds most near its end,
       // and two short ones end sooner than one long one.
-      auto shareOfLeft = [&](double share) {
-        return options.timeLimitS > 0
-                   ? share * std::max(0.0, left()) / options.timeLimitS
-                   : 0;
-      };
-      if (anneal(shareOfLeft(0.3), 0.25, 1) ||
-          anneal(shareOfLeft(0.6), 0.25, 2))
+      if (anneal(1, std::min(0.25, 0.3 * left()), 1) ||
+          anneal(1, std::min(0.25, 0.6 * left()), 2))
         return r;
     }
     bool close =

@@ -138,30 +138,6 @@ double bruteForceDfs(const Problem &p) {
   return best;
 }
 
-double bruteForce(const Problem &p) {
-  int n = p.tasks.size();
-  std::vector<int> perm(n);
-  for (int i = 0; i < n; ++i)
-    perm[i] = i;
-  double best = 1e300;
-  do {
-    std::vector<int> pos(n);
-    for (int k = 0; k < n; ++k)
-      pos[perm[k]] = k;
-    bool ok = std::all_of(p.edges.begin(), p.edges.end(),
-                          [&](auto e) { return pos[e.first] < pos[e.second]; });
-    if (!ok)
-      continue;
-    for (int mask = 0; mask < (1 << n); ++mask) {
-      std::vector<bool> modes(n);
-      for (int i = 0; i < n; ++i)
-        modes[i] = (mask >> i) & 1;
-      best = std::min(best, serialSgs(p, perm, modes));
-    }
-  } while (std::next_permutation(perm.begin(), perm.end()));
-  return best;
-}
-
 /// The best schedule with every task in the mode `modes[i]`: every
 /// dependence-respecting order through the serial scheme.
 double bruteForceInModes(const Problem &p, const std::vector<bool> &modes) {
@@ -178,6 +154,20 @@ double bruteForceInModes(const Problem &p, const std::vector<bool> &modes) {
                     [&](auto e) { return pos[e.first] < pos[e.second]; }))
       best = std::min(best, serialSgs(p, perm, modes));
   } while (std::next_permutation(perm.begin(), perm.end()));
+  return best;
+}
+
+/// Every dependence-respecting order and every mode through the serial
+/// scheme.
+double bruteForce(const Problem &p) {
+  int n = p.tasks.size();
+  double best = 1e300;
+  for (int mask = 0; mask < (1 << n); ++mask) {
+    std::vector<bool> modes(n);
+    for (int i = 0; i < n; ++i)
+      modes[i] = (mask >> i) & 1;
+    best = std::min(best, bruteForceInModes(p, modes));
+  }
   return best;
 }
 
