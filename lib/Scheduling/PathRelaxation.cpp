@@ -16,6 +16,11 @@
 // A one-unit task off the chain runs beside chain tasks on one unit and in
 // the I_q of its window; per kind K with U_K units, chain task k on one unit
 // leaves U_K - [c_k holds a unit of K] of them (collectives hold none).
+// A long task off the chain on one unit overlaps a contiguous stretch of
+// chain tasks on one unit (binaries w_k) and the gaps next to it; its
+// heads and tails (paths off the chain just before and after it) run in
+// the time before and after, as do those of an intra-op-parallel one in
+// its gap.
 // The tasks that depend on c_a and that c_b depends on (the core of a, b)
 // run between c_a's end and c_b's start, in the time not taken by
 // intra-op-parallel tasks outside the core: at least the core's optimum.
@@ -55,6 +60,50 @@ static std::vector<int> criticalChain(const Problem &p) {
       top = i;
     }
   return paths[top];
+}
+
+/// For each task, the longest path (by one-unit latency) of tasks off the
+/// chain that ends at one of its predecessors (`heads`) and the one that
+/// starts at one of its successors (`tails`); empty when it has none off
+/// the chain.
+static void offChainNeighbourPaths(const Problem &p,
+                                   const std::vector<int> &pos,
+                                   std::vector<std::vector<int>> &heads,
+                                   std::vector<std::vector<int>> &tails) {
+  int n = p.tasks.size();
+  std::vector<std::vector<int>> pred(n), succ(n);
+  for (auto [a, b] : p.edges)
+    if (pos[a] < 0 && pos[b] < 0) {
+      pred[b].push_back(a);
+      succ[a].push_back(b);
+    }
+  std::vector<int> topo = p.topologicalOrder();
+  // Longest path ending (before) and starting (after) at each task off the
+  // chain, with the neighbour it continues through.
+  std::vector<double> before(n, 0), after(n, 0);
+  std::vector<int> from(n, -1), to(n, -1);
+  for (int i : topo)
+    if (pos[i] < 0)
+      for (int a : pred[i])
+        if (before[a] + p.tasks[a].single > before[i]) {
+          before[i] = before[a] + p.tasks[a].single;
+          from[i] = a;
+        }
+  for (auto it = topo.rbegin(); it != topo.rend(); ++it)
+    if (int i = *it; pos[i] < 0)
+      for (int b : succ[i])
+        if (after[b] + p.tasks[b].single > after[i]) {
+          after[i] = after[b] + p.tasks[b].single;
+          to[i] = b;
+        }
+  heads.assign(n, {});
+  tails.assign(n, {});
+  for (int j = 0; j < n; ++j) {
+    for (int i = from[j]; i >= 0; i = from[i])
+      heads[j].push_back(i);
+    for (int i = to[j]; i >= 0; i = to[i])
+      tails[j].push_back(i);
+  }
 }
 
 /// Whether `ranges` holds a window of chain positions strictly inside
@@ -300,6 +349,47 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
   double path = 0;
   for (int c : chain)
     path += p.tasks[c].best();
+  std::vector<std::vector<int>> heads, tails;
+  offChainNeighbourPaths(p, pos, heads, tails);
+  auto oneUnitTime = [&](const std::vector<int> &tasks) {
+    double sum = 0;
+    for (int i : tasks)
+      sum += p.tasks[i].single;
+    return sum;
+  };
+  // Only long heads and tails: short ones rarely bind and their rows slow
+  // CBC down.
+  for (int j : off) {
+    if (oneUnitTime(heads[j]) < options.headShare * path)
+      heads[j].clear();
+    if (oneUnitTime(tails[j]) < options.headShare * path)
+      tails[j].clear();
+  }
+  // Where its stretch starts and ends bounds what its heads and tails
+  // have: `ind` = 1 implies that the one-unit time of `tasks` (and of j
+  // itself when `withSelf`) fits in chain tasks [a, b) on one unit and the
+  // I_q of gaps c .. d.
+  auto fitsWhen = [&](int ind, const std::vector<int> &tasks, int j,
+                      bool withSelf, int a, int b, int c, int d) {
+    if (tasks.empty())
+      return;
+    std::vector<Term> terms;
+    double most = 0; // the left side's largest value
+    for (int i : tasks) {
+      terms.push_back({Y[i], p.tasks[i].single});
+      most += p.tasks[i].single;
+    }
+    if (withSelf) {
+      terms.push_back({Y[j], p.tasks[j].single});
+      most += p.tasks[j].single;
+    }
+    for (int k = a; k < b; ++k)
+      terms.push_back({X[k], -p.tasks[chain[k]].single});
+    for (int q = c; q <= d; ++q)
+      terms.push_back({I[q], -1});
+    terms.push_back({ind, most});
+    model.addConstraint(std::move(terms), -solver::kInfinity, most);
+  };
   for (int j : off) {
     double len = p.tasks[j].single;
     if (len < options.stretchShare * path || hi[j] <= lo[j])
@@ -318,6 +408,27 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
       model.addConstraint(std::move(starts), 0, solver::kInfinity);
       one.push_back({s, 1});
       time.push_back({wk, -p.tasks[chain[k]].single});
+      // j starts after c_{k-1} ends and before c_k ends: its heads run
+      // before c_k ends, it and its tails after c_{k-1} ends.
+      fitsWhen(s, heads[j], j, false, 0, k + 1, 0, k);
+      fitsWhen(s, tails[j], j, true, k, m, k, m);
+    }
+    if (!heads[j].empty() || !tails[j].empty()) {
+      // The stretch ends at k: j ends after c_k starts and before c_{k+1}
+      // starts, so its heads and it run before c_{k+1} starts, its tails
+      // after c_k starts.
+      std::vector<Term> oneEnd;
+      for (int k = l; k < h; ++k) {
+        int e = model.addBinary(0);
+        std::vector<Term> ends{{e, 1}, {w[k - l], -1}};
+        if (k + 1 < h)
+          ends.push_back({w[k + 1 - l], 1});
+        model.addConstraint(std::move(ends), 0, solver::kInfinity);
+        oneEnd.push_back({e, 1});
+        fitsWhen(e, heads[j], j, true, 0, k + 1, 0, k + 1);
+        fitsWhen(e, tails[j], j, false, k, m, k + 1, m);
+      }
+      model.addConstraint(std::move(oneEnd), -solver::kInfinity, 1);
     }
     for (int q = l; q <= h; ++q) {
       int gq = model.addVariable(0, solver::kInfinity, 0, false);
@@ -331,9 +442,29 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
       model.addConstraint(std::move(next), -solver::kInfinity, 0);
       one.push_back({eq, 1});
       time.push_back({gq, -1});
+      // Inside gap q: its heads and it before c_q starts, it and its tails
+      // after c_{q-1} ends.
+      fitsWhen(eq, heads[j], j, true, 0, q, 0, q);
+      fitsWhen(eq, tails[j], j, true, q, m, q, m);
     }
     model.addConstraint(std::move(one), -solver::kInfinity, 1);
     model.addConstraint(std::move(time), -solver::kInfinity, 0);
+  }
+  // Intra-op-parallel tasks off the chain with long heads or tails: one in
+  // gap q (binary z_q, one of them when intra-op parallel) runs after its
+  // heads and before its tails.
+  for (int j : off) {
+    if (!p.tasks[j].gainsFromParallel() ||
+        (heads[j].empty() && tails[j].empty()))
+      continue;
+    std::vector<Term> inGap{{Y[j], 1}};
+    for (int q = lo[j]; q <= hi[j]; ++q) {
+      int z = model.addBinary(0);
+      inGap.push_back({z, 1});
+      fitsWhen(z, heads[j], j, false, 0, q, 0, q);
+      fitsWhen(z, tails[j], j, false, q, m, q, m);
+    }
+    model.addConstraint(std::move(inGap), 1, 1);
   }
 
   // The core rows: at most a third of the time limit for their searches.

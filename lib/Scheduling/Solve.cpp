@@ -215,7 +215,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // and two annealings (30 % and 60 % of the rest, at most 0.25 s each), the
     // search 95 % of the rest, the scheduling MILP none. Wide ones: a short
     // search from the end (7 %), the search 90 % of the time left when the
-    // bounds are within 3 %, else the path relaxation 30 % (0.3 s less) and
+    // bounds are within 3 %, else the path relaxation 50 % (0.2 s less) and
     // then the search 40 %; then (after the search, if not before it) the path
     // relaxation 30 %, the annealing 10 % of the limit and the scheduling MILP
     // the rest: it proves many of them from the schedule the search found.
@@ -287,7 +287,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // guided schedule before the search (on the benchmark the same proofs,
     // sooner).
     bool relaxedEarly = !chainLike && !close;
-    if (relaxedEarly && relax(0.3, 0.2, kStretchShareWide, 0.3))
+    if (relaxedEarly && relax(0.5, 0.2, kStretchShareWide, 0.2))
       return r;
     double share = chainLike ? 0.95 : close ? 0.9 : 0.4;
     SearchLimits limits;

@@ -376,10 +376,49 @@ TEST(PathRelaxation, NeverAboveTheOptimum) {
     EXPECT_LE(none.lowerBound, coreless.lowerBound * (1 + 1e-9))
         << "trial " << trial;
     stretched += all.lowerBound > none.lowerBound * (1 + 1e-9);
+    // Heads and tails of every length (share 0) with every stretch stay
+    // below the optimum; without any (share 2: longer than any path) the
+    // bound is no higher. (They raised it on 3 of 1,500 such DAGs, none
+    // above the optimum; HeadsRunBeforeTheirStretch shows one.)
+    PathRelaxationOptions allHeads = allStretches, noHeads = allStretches;
+    allHeads.headShare = 0;
+    noHeads.headShare = 2;
+    PathRelaxationResult headed = pathRelaxationBound(p, allHeads);
+    PathRelaxationResult headless = pathRelaxationBound(p, noHeads);
+    ASSERT_TRUE(headed.solved && headless.solved) << "trial " << trial;
+    EXPECT_LE(headed.lowerBound, optimum * (1 + 1e-9)) << "trial " << trial;
+    EXPECT_LE(headless.lowerBound, headed.lowerBound * (1 + 1e-9))
+        << "trial " << trial;
   }
   EXPECT_GE(tight, trials / 2);
   EXPECT_GT(stretched, 0); // the stretches matter somewhere
   EXPECT_GT(cored, 0);     // and the core rows
+}
+
+/// A head before its task's stretch: chain c0 (vector, 4 on one unit, 2 on
+/// both) -> c1 (tensor, 10) -> c2 (vector, 4 / 2) -> c3 (tensor, 4), and
+/// off the chain a (vector, 4 / 2) -> b (tensor, 10), on 2 + 2 units. At the
+/// chain's best, 18, c0 and c2 run intra-op parallel, alone, so b (10 on
+/// one unit, in time no intra-op-parallel task takes) only fits beside c1,
+/// and a cannot run before it: c0 on one unit beside a, a intra-op
+/// parallel, or c2 on one unit beside b each cost 2, so the optimum is 20.
+/// Without heads the window rows let a use c3's time, after b (18).
+TEST(PathRelaxation, HeadsRunBeforeTheirStretch) {
+  Problem p;
+  p.tensorUnits = 2;
+  p.vectorUnits = 2;
+  p.tasks = {{"c0", UnitKind::Vector, 4, 2}, {"c1", UnitKind::Tensor, 10, 10},
+             {"c2", UnitKind::Vector, 4, 2}, {"c3", UnitKind::Tensor, 4, 4},
+             {"a", UnitKind::Vector, 4, 2},  {"b", UnitKind::Tensor, 10, 10}};
+  p.edges = {{0, 1}, {1, 2}, {2, 3}, {4, 5}};
+  EXPECT_NEAR(bruteForceDfs(p), 20, 1e-9);
+  PathRelaxationOptions noHeads;
+  noHeads.headShare = 2;
+  PathRelaxationResult headless = pathRelaxationBound(p, noHeads);
+  PathRelaxationResult headed = pathRelaxationBound(p);
+  ASSERT_TRUE(headless.solved && headed.solved);
+  EXPECT_NEAR(headless.lowerBound, 18, 1e-6);
+  EXPECT_NEAR(headed.lowerBound, 20, 1e-6);
 }
 
 /// Holding modes (withModes): the branch and bound on the held problem,

@@ -17,7 +17,9 @@
 // each gap, per-kind unit time over every window, for every pair off the
 // chain that a path of tasks off the chain orders the longest such path
 // one task after another, for long tasks off the chain one contiguous
-// stretch of the chain on one unit beside them, and for the tasks that must
+// stretch of the chain on one unit beside them, with their long heads and
+// tails (paths off the chain before and after them) in the time before
+// and after that stretch, and for the tasks that must
 // run between two chain tasks (a core) their own optimum, found by the
 // branch and bound (BranchAndBound.h), as the least time between the two;
 // it forgets where inside a window a task runs. docs/Scheduling.md derives
@@ -67,6 +69,11 @@ struct PathRelaxationOptions {
   /// larger share gives a smaller model, solved sooner, and a bound no
   /// higher.
   double stretchShare = 0.1;
+  /// Heads and tails (the longest paths of tasks off the chain that end
+  /// just before a task off the chain, or start just after it) at least
+  /// this share of the critical path long bound where that task's stretch
+  /// or gap lies (more rows; shorter ones rarely bind).
+  double headShare = 0.1;
   /// Cores (the tasks between two chain tasks) of at most this many tasks
   /// are solved by the branch and bound for their rows (0: no core rows).
   int coreTasks = 24;
