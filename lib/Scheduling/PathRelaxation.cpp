@@ -215,12 +215,19 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
   int n = p.tasks.size();
   if (n == 0)
     return result;
-  std::vector<int> chain = criticalChain(p);
+  std::vector<std::vector<bool>> reach = p.reachability();
+  std::vector<int> chain = options.chain;
+  bool ordered = !chain.empty();
+  for (size_t k = 0; k < chain.size() && ordered; ++k)
+    ordered = chain[k] >= 0 && chain[k] < n &&
+              (k == 0 || reach[chain[k - 1]][chain[k]]);
+  if (!ordered)
+    chain = criticalChain(p);
+  result.chain = chain;
   int m = chain.size();
   std::vector<int> pos(n, -1);
   for (int k = 0; k < m; ++k)
     pos[chain[k]] = k;
-  std::vector<std::vector<bool>> reach = p.reachability();
 
   solver::MilpModel model;
   double constant = 0;

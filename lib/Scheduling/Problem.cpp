@@ -233,6 +233,30 @@ mlir::phaze::sched::longestPathsThrough(const Problem &p) {
   return paths;
 }
 
+std::vector<int> mlir::phaze::sched::longestOneUnitPath(const Problem &p) {
+  int n = p.tasks.size();
+  std::vector<std::vector<int>> pred(n);
+  for (auto [a, b] : p.edges)
+    pred[b].push_back(a);
+  // to[i]: the longest path ending at i, through via[i].
+  std::vector<double> to(n, 0);
+  std::vector<int> via(n, -1);
+  int last = -1;
+  for (int i : p.topologicalOrder()) {
+    for (int a : pred[i])
+      if (via[i] < 0 || to[a] > to[via[i]])
+        via[i] = a;
+    to[i] = (via[i] < 0 ? 0 : to[via[i]]) + p.tasks[i].single;
+    if (last < 0 || to[i] > to[last])
+      last = i;
+  }
+  std::vector<int> path;
+  for (int i = last; i >= 0; i = via[i])
+    path.push_back(i);
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
 double mlir::phaze::sched::lowerBound(const Problem &p) {
   double path = criticalPath(p);
   // Unit-time area: a task occupies one unit for `single` or all R units

@@ -69,6 +69,22 @@ TEST(Scheduling, ChainMakespanIsSumOfBestLatencies) {
   EXPECT_DOUBLE_EQ(lowerBound(p), expect);
 }
 
+/// Two branches between s and e: x is long on one unit (10) and short on
+/// all (3), y 6 either way. At best latencies the longest path runs
+/// through y (1 + 6 + 1 > 1 + 3 + 1), at one-unit latencies through x
+/// (2 + 10 + 1 > 2 + 6 + 1).
+TEST(Scheduling, LongestOneUnitPathTakesOneUnitLatencies) {
+  Problem p;
+  p.tasks = {{"s", UnitKind::Vector, 2, 1},
+             {"x", UnitKind::Tensor, 10, 3},
+             {"y", UnitKind::Vector, 6, 6},
+             {"e", UnitKind::Vector, 1, 1}};
+  p.edges = {{0, 1}, {0, 2}, {1, 3}, {2, 3}};
+  EXPECT_EQ(longestOneUnitPath(p), (std::vector<int>{0, 1, 3}));
+  EXPECT_DOUBLE_EQ(criticalPath(p), 1 + 6 + 1);
+  EXPECT_TRUE(longestOneUnitPath(Problem{}).empty());
+}
+
 TEST(Scheduling, RandomDagsRespectTheBounds) {
   std::mt19937 rng(3);
   for (int trial = 0; trial < 300; ++trial) {

@@ -389,6 +389,21 @@ TEST(PathRelaxation, NeverAboveTheOptimum) {
     EXPECT_LE(headed.lowerBound, optimum * (1 + 1e-9)) << "trial " << trial;
     EXPECT_LE(headless.lowerBound, headed.lowerBound * (1 + 1e-9))
         << "trial " << trial;
+    // Cut along the longest path at one-unit latencies instead: still
+    // below the optimum. A sequence the dependences do not order (the
+    // chain reversed) falls back to the critical path.
+    PathRelaxationOptions alongOneUnit;
+    alongOneUnit.chain = longestOneUnitPath(p);
+    PathRelaxationResult oneUnit = pathRelaxationBound(p, alongOneUnit);
+    ASSERT_TRUE(oneUnit.solved) << "trial " << trial;
+    EXPECT_EQ(oneUnit.chain, alongOneUnit.chain) << "trial " << trial;
+    EXPECT_LE(oneUnit.lowerBound, optimum * (1 + 1e-9)) << "trial " << trial;
+    if (r.chain.size() > 1) {
+      PathRelaxationOptions unordered;
+      unordered.chain.assign(r.chain.rbegin(), r.chain.rend());
+      EXPECT_EQ(pathRelaxationBound(p, unordered).chain, r.chain)
+          << "trial " << trial;
+    }
   }
   EXPECT_GE(tight, trials / 2);
   EXPECT_GT(stretched, 0); // the stretches matter somewhere

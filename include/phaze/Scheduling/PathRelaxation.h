@@ -52,6 +52,8 @@ struct PathRelaxationResult {
   /// The modes of the relaxation's best solution (true: intra-op
   /// parallel), per task; empty when CBC found none below the target.
   std::vector<bool> parallel;
+  /// The chain it cut the makespan at (tasks in execution order).
+  std::vector<int> chain;
 };
 
 /// How to build and solve the relaxation.
@@ -71,9 +73,14 @@ struct PathRelaxationOptions {
   double stretchShare = 0.1;
   /// Heads and tails (the longest paths of tasks off the chain that end
   /// just before a task off the chain, or start just after it) at least
-  /// this share of the critical path long bound where that task's stretch
-  /// or gap lies (more rows; shorter ones rarely bind).
+  /// this share of the chain's best latencies long bound where that task's
+  /// stretch or gap lies (more rows; shorter ones rarely bind).
   double headShare = 0.1;
+  /// The chain to cut the makespan at: tasks each of which depends on the
+  /// one before (through a path of dependences). Empty, or not so ordered:
+  /// the critical path at best latencies. Any chain gives a valid bound;
+  /// which one is tightest depends on the problem.
+  std::vector<int> chain;
   /// Cores (the tasks between two chain tasks) of at most this many tasks
   /// are solved by the branch and bound for their rows (0: no core rows).
   int coreTasks = 24;

@@ -108,6 +108,12 @@ double criticalPath(const Problem &p);
 /// with the longest path on).
 std::vector<std::vector<int>> longestPathsThrough(const Problem &p);
 
+/// A longest path with each task at its one-unit latency, in execution
+/// order (empty for an empty problem). It differs from the critical path
+/// at best latencies where a task would be short only intra-op parallel,
+/// alone on the chip, which it rarely can afford.
+std::vector<int> longestOneUnitPath(const Problem &p);
+
 /// A lower bound on the makespan: the longest path with each task at its
 /// best latency, and the total single-unit work over the units.
 double lowerBound(const Problem &p);
