@@ -74,7 +74,8 @@ struct PathRelaxationOptions {
   /// Heads and tails (the longest paths of tasks off the chain that end
   /// just before a task off the chain, or start just after it) at least
   /// this share of the chain's best latencies long bound where that task's
-  /// stretch or gap lies (more rows; shorter ones rarely bind).
+  /// stretch or gap lies (more rows; shorter ones rarely bind; infinity:
+  /// none).
   double headShare = 0.1;
   /// The chain to cut the makespan at: tasks each of which depends on the
   /// one before (through a path of dependences). Empty, or not so ordered:
