@@ -9,14 +9,15 @@ slowest solve, and the total.
 Prints one row per model and a total; with --runs N, solve times are the
 median over N runs, the gaps and the total's count are the first run's, a
 model's proven count is a range when the runs differ (time-limited solves
-vary), and a last line gives each run's total.
+vary), and a last line gives each run's total; --list-open names the
+functions each run left unproven.
 
 Runs on the hardware file's chip with its unit counts replaced (default:
 8 tensor + 2 vector units, PHAZE's TPUv4-like chip, and 64 + 16).
 
 Usage: scripts/bench_schedule.py [--build build] [--hardware hardware/phaze.mlir]
                                  [--time-limit 1] [--runs 3] [--models ...]
-                                 [--chips 8x2 64x16]
+                                 [--chips 8x2 64x16] [--list-open]
 """
 
 import argparse
@@ -82,6 +83,9 @@ def main():
                                         "data"))
     p.add_argument("--chips", nargs="*", default=["8x2", "64x16"],
                    help="tensor x vector unit counts of the hardware's chip")
+    p.add_argument("--list-open", action="store_true",
+                   help="after each model, the functions a run left "
+                        "unproven, with their gap and solve time")
     a = p.parse_args()
     opt = os.path.join(a.build, "bin", "phaze-opt")
     tmp = tempfile.mkdtemp()
@@ -127,6 +131,13 @@ def main():
                   ("%s t=%d" % (name, t), len(rows), max(r[4] for r in rows),
                    counts, 100 * max(gaps or [0]),
                    max(proven or [0]), max(solve), sum(solve)))
+            if a.list_open:
+                for k, run in enumerate(runs):
+                    for r in run:
+                        if not r[3]:
+                            gap = (r[1] - r[2]) / r[1] if r[1] > 0 else 0
+                            print("  run %d: @%s open, gap %.4f%%, %.3fs" %
+                                  (k + 1, r[0], 100 * gap, r[5]))
             total_p = max([total_p] + proven)
             total_f += len(rows)
             total_o += n_opt

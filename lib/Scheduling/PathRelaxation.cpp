@@ -350,9 +350,6 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
         model.addConstraint(std::move(terms), -solver::kInfinity, 0);
       }
   }
-  // Long tasks off the chain: the chain tasks beside one run back to back,
-  // all on one unit (w_k <= x_k), and it uses only the gaps inside or next
-  // to them, or a single gap when beside none.
   double path = 0;
   for (int c : chain)
     path += p.tasks[c].best();
@@ -397,6 +394,9 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
     terms.push_back({ind, most});
     model.addConstraint(std::move(terms), -solver::kInfinity, most);
   };
+  // Long tasks off the chain: the chain tasks beside one run back to back,
+  // all on one unit (w_k <= x_k), and it uses only the gaps inside or next
+  // to them, or a single gap when beside none.
   for (int j : off) {
     double len = p.tasks[j].single;
     if (len < options.stretchShare * path || hi[j] <= lo[j])
@@ -459,7 +459,9 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
   }
   // Intra-op-parallel tasks off the chain with long heads or tails: one in
   // gap q (binary z_q, one of them when intra-op parallel) runs after its
-  // heads and before its tails.
+  // heads and before its tails. With everything intra-op parallel, z of its
+  // first gap is 1 (CBC's start below).
+  std::vector<int> firstGaps;
   for (int j : off) {
     if (!p.tasks[j].gainsFromParallel() ||
         (heads[j].empty() && tails[j].empty()))
@@ -467,6 +469,8 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
     std::vector<Term> inGap{{Y[j], 1}};
     for (int q = lo[j]; q <= hi[j]; ++q) {
       int z = model.addBinary(0);
+      if (q == lo[j])
+        firstGaps.push_back(z);
       inGap.push_back({z, 1});
       fitsWhen(z, heads[j], j, false, 0, q, 0, q);
       fitsWhen(z, tails[j], j, false, q, m, q, m);
@@ -500,6 +504,8 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
   } else {
     // Everything intra-op parallel is feasible: a start for CBC.
     milp.initialSolution.assign(model.getNumVariables(), 0);
+    for (int z : firstGaps)
+      milp.initialSolution[z] = 1;
   }
   solver::MilpResult res = solver::solveWithCbc(model, milp);
   if (res.hasSolution() && !res.values.empty()) {

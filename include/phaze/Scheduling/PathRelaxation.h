@@ -19,7 +19,8 @@
 // one task after another, for long tasks off the chain one contiguous
 // stretch of the chain on one unit beside them, with their long heads and
 // tails (paths off the chain before and after them) in the time before
-// and after that stretch, and for the tasks that must
+// and after that stretch (or the gap an intra-op-parallel one lies in),
+// and for the tasks that must
 // run between two chain tasks (a core) their own optimum, found by the
 // branch and bound (BranchAndBound.h), as the least time between the two;
 // it forgets where inside a window a task runs. docs/Scheduling.md derives
