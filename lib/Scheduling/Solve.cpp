@@ -39,8 +39,9 @@ static constexpr double kStretchShareChainLike = 0.05;
 static constexpr double kStretchShareWide = 0.3;
 /// Heads and tails in the path relaxation from this share of the path:
 /// none on chain-like blocks (on the benchmark's they raised no bound left
-/// open and slowed the relaxation of one GPT-3 backward layer on 8 + 2
-/// units from 0.5 s to 5.2 s, of another from 0.4 s to 1.0 s), a twentieth
+/// open and slowed the relaxation of a 65-task transformer layer backward
+/// on 64 + 16 units from 0.5 s to 5.2 s, of another from 0.4 s to 1.0 s;
+/// drivers on the dumped blocks, without a target), a twentieth
 /// on wide ones (a ResNet-50 block backward on 64 + 16 needs a head of 9 %
 /// of the one-unit chain's best latencies).
 static constexpr double kHeadShareChainLike =
