@@ -353,30 +353,44 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
   double path = 0;
   for (int c : chain)
     path += p.tasks[c].best();
-  std::vector<std::vector<int>> heads, tails;
-  offChainNeighbourPaths(p, pos, heads, tails);
-  auto oneUnitTime = [&](const std::vector<int> &tasks) {
-    double sum = 0;
-    for (int i : tasks)
-      sum += p.tasks[i].single;
-    return sum;
+  std::vector<std::vector<int>> allHeads, allTails;
+  offChainNeighbourPaths(p, pos, allHeads, allTails);
+  // Only long heads and tails (short ones rarely bind and their rows slow
+  // CBC down): of at least `share` of the path.
+  auto atLeast = [&](std::vector<std::vector<int>> paths, double share) {
+    for (std::vector<int> &tasks : paths) {
+      double sum = 0;
+      for (int i : tasks)
+        sum += p.tasks[i].single;
+      if (sum < share * path)
+        tasks.clear();
+    }
+    return paths;
   };
-  // Only long heads and tails: short ones rarely bind and their rows slow
-  // CBC down.
-  for (int j : off) {
-    if (oneUnitTime(heads[j]) < options.headShare * path)
-      heads[j].clear();
-    if (oneUnitTime(tails[j]) < options.headShare * path)
-      tails[j].clear();
-  }
+  std::vector<std::vector<int>> heads = atLeast(allHeads, options.headShare);
+  std::vector<std::vector<int>> tails = atLeast(allTails, options.headShare);
+  std::vector<std::vector<int>> parallelHeads =
+      atLeast(allHeads, options.parallelHeadShare);
+  std::vector<std::vector<int>> parallelTails =
+      atLeast(allTails, options.parallelHeadShare);
   // Where its stretch starts and ends bounds what its heads and tails
   // have: `ind` = 1 implies that the one-unit time of `tasks` (and of j
   // itself when `withSelf`) fits in chain tasks [a, b) on one unit and the
-  // I_q of gaps c .. d.
+  // I_q of gaps c .. d, and within the windows of `tasks` and j (a head's
+  // lie before j's, a tail's after).
   auto fitsWhen = [&](int ind, const std::vector<int> &tasks, int j,
                       bool withSelf, int a, int b, int c, int d) {
     if (tasks.empty())
       return;
+    int first = lo[j], last = hi[j];
+    for (int i : tasks) {
+      first = std::min(first, lo[i]);
+      last = std::max(last, hi[i]);
+    }
+    a = std::max(a, first);
+    c = std::max(c, first);
+    b = std::min(b, last);
+    d = std::min(d, last);
     std::vector<Term> terms;
     double most = 0; // the left side's largest value
     for (int i : tasks) {
@@ -464,7 +478,7 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
   std::vector<int> firstGaps;
   for (int j : off) {
     if (!p.tasks[j].gainsFromParallel() ||
-        (heads[j].empty() && tails[j].empty()))
+        (parallelHeads[j].empty() && parallelTails[j].empty()))
       continue;
     std::vector<Term> inGap{{Y[j], 1}};
     for (int q = lo[j]; q <= hi[j]; ++q) {
@@ -472,8 +486,8 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
       if (q == lo[j])
         firstGaps.push_back(z);
       inGap.push_back({z, 1});
-      fitsWhen(z, heads[j], j, false, 0, q, 0, q);
-      fitsWhen(z, tails[j], j, false, q, m, q, m);
+      fitsWhen(z, parallelHeads[j], j, false, 0, q, 0, q);
+      fitsWhen(z, parallelTails[j], j, false, q, m, q, m);
     }
     model.addConstraint(std::move(inGap), 1, 1);
   }

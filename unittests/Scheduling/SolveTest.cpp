@@ -377,13 +377,15 @@ TEST(PathRelaxation, NeverAboveTheOptimum) {
     EXPECT_LE(none.lowerBound, coreless.lowerBound * (1 + 1e-9))
         << "trial " << trial;
     stretched += all.lowerBound > none.lowerBound * (1 + 1e-9);
-    // Heads and tails of every length (share 0) with every stretch stay
-    // below the optimum; without any (share infinity) the bound is no
-    // higher. (They raised it on 3 of 1,500 such DAGs, none
-    // above the optimum; HeadsRunBeforeTheirStretch shows one.)
+    // Heads and tails of every length (shares 0, of one-unit and of
+    // intra-op-parallel tasks) with every stretch stay below the optimum;
+    // without any (shares infinity) the bound is no higher. (They raised it on
+    // 3 of 1,500 such DAGs, none above the optimum; HeadsRunBeforeTheirStretch
+    // shows one.)
     PathRelaxationOptions allHeads = allStretches, noHeads = allStretches;
-    allHeads.headShare = 0;
-    noHeads.headShare = std::numeric_limits<double>::infinity();
+    allHeads.headShare = allHeads.parallelHeadShare = 0;
+    noHeads.headShare = noHeads.parallelHeadShare =
+        std::numeric_limits<double>::infinity();
     PathRelaxationResult headed = pathRelaxationBound(p, allHeads);
     PathRelaxationResult headless = pathRelaxationBound(p, noHeads);
     ASSERT_TRUE(headed.solved && headless.solved) << "trial " << trial;
@@ -429,7 +431,8 @@ TEST(PathRelaxation, HeadsRunBeforeTheirStretch) {
   p.edges = {{0, 1}, {1, 2}, {2, 3}, {4, 5}};
   EXPECT_NEAR(bruteForceDfs(p), 20, 1e-9);
   PathRelaxationOptions noHeads;
-  noHeads.headShare = std::numeric_limits<double>::infinity();
+  noHeads.headShare = noHeads.parallelHeadShare =
+      std::numeric_limits<double>::infinity();
   PathRelaxationResult headless = pathRelaxationBound(p, noHeads);
   PathRelaxationResult headed = pathRelaxationBound(p);
   ASSERT_TRUE(headless.solved && headed.solved);

@@ -78,6 +78,9 @@ struct PathRelaxationOptions {
   /// stretch or gap lies (more rows; shorter ones rarely bind; infinity:
   /// none).
   double headShare = 0.1;
+  /// The same for the heads and tails of intra-op-parallel tasks off the
+  /// chain, which bound the gap such a task lies in.
+  double parallelHeadShare = 0.1;
   /// The chain to cut the makespan at: tasks each of which depends on the
   /// one before (through a path of dependences). Empty, or not so ordered:
   /// the critical path at best latencies. Any chain gives a valid bound;
