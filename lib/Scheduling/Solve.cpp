@@ -268,7 +268,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // and two annealings (30 % and 60 % of the rest, at most 0.25 s each), the
     // search 95 % of the rest, the scheduling MILP none. Wide ones: a short
     // search from the end (7 %), the search 90 % of the time left when the
-    // bounds are within 3 %, else the path relaxation 50 % (0.2 s less), the
+    // bounds are within 3 %, else the path relaxation 65 % (0.2 s less), the
     // annealing 10 % of the limit and then the search 40 %; then (after the
     // search, if not before it) the path relaxation 30 %, the annealing 10 % of
     // the limit and the scheduling MILP the rest: it proves many of them from
@@ -374,7 +374,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // and on the benchmark's wide blocks the annealing from the best
     // schedule found it after 0.1 s where the search had not in 0.3 s (the
     // same proofs, the slowest at 0.2-0.3 s instead of 0.6-0.7 s).
-    if (relaxedEarly && (relax(0.5, 0.2, 0.2, false) ||
+    if (relaxedEarly && (relax(0.65, 0.2, 0.2, false) ||
                          anneal(0.1, std::numeric_limits<double>::infinity())))
       return r;
     double share = chainLike ? 0.95 : close ? 0.9 : 0.4;
