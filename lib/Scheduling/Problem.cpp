@@ -195,6 +195,25 @@ double mlir::phaze::sched::criticalPath(const Problem &p) {
   return tail.empty() ? 0.0 : *std::max_element(tail.begin(), tail.end());
 }
 
+/// Longest paths by `weight`, visiting tasks in `order` (a topological
+/// order, or its reverse with `next` the successors): `length[i]` is the
+/// longest path that ends at task i coming from its `next` neighbours,
+/// through `via[i]` (-1 when it starts at i).
+template <typename Weight>
+static void longestPaths(const Problem &p, const std::vector<int> &order,
+                         const std::vector<std::vector<int>> &next,
+                         Weight weight, std::vector<double> &length,
+                         std::vector<int> &via) {
+  length.assign(p.tasks.size(), 0);
+  via.assign(p.tasks.size(), -1);
+  for (int i : order) {
+    for (int a : next[i])
+      if (via[i] < 0 || length[a] > length[via[i]])
+        via[i] = a;
+    length[i] = (via[i] < 0 ? 0 : length[via[i]]) + weight(p.tasks[i]);
+  }
+}
+
 std::vector<std::vector<int>>
 mlir::phaze::sched::longestPathsThrough(const Problem &p) {
   int n = p.tasks.size();
@@ -205,21 +224,12 @@ mlir::phaze::sched::longestPathsThrough(const Problem &p) {
     succ[a].push_back(b);
   }
   // to[i]: the longest path ending at i; from[i]: starting at i.
-  std::vector<double> to(n, 0), from(n, 0);
-  std::vector<int> bestPred(n, -1), bestSucc(n, -1);
-  for (int i : topo) {
-    for (int a : pred[i])
-      if (bestPred[i] < 0 || to[a] > to[bestPred[i]])
-        bestPred[i] = a;
-    to[i] = (bestPred[i] < 0 ? 0 : to[bestPred[i]]) + p.tasks[i].best();
-  }
-  for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
-    int i = *it;
-    for (int b : succ[i])
-      if (bestSucc[i] < 0 || from[b] > from[bestSucc[i]])
-        bestSucc[i] = b;
-    from[i] = (bestSucc[i] < 0 ? 0 : from[bestSucc[i]]) + p.tasks[i].best();
-  }
+  auto best = [](const Task &t) { return t.best(); };
+  std::vector<double> to, from;
+  std::vector<int> bestPred, bestSucc;
+  longestPaths(p, topo, pred, best, to, bestPred);
+  longestPaths(p, std::vector<int>(topo.rbegin(), topo.rend()), succ, best,
+               from, bestSucc);
   std::vector<std::vector<int>> paths(n);
   for (int i = 0; i < n; ++i) {
     std::vector<int> &path = paths[i];
@@ -238,18 +248,16 @@ std::vector<int> mlir::phaze::sched::longestOneUnitPath(const Problem &p) {
   std::vector<std::vector<int>> pred(n);
   for (auto [a, b] : p.edges)
     pred[b].push_back(a);
-  // to[i]: the longest path ending at i, through via[i].
-  std::vector<double> to(n, 0);
-  std::vector<int> via(n, -1);
+  std::vector<int> topo = p.topologicalOrder();
+  std::vector<double> to;
+  std::vector<int> via;
+  longestPaths(
+      p, topo, pred, [](const Task &t) { return t.single; }, to, via);
+  // The first in topological order of the longest.
   int last = -1;
-  for (int i : p.topologicalOrder()) {
-    for (int a : pred[i])
-      if (via[i] < 0 || to[a] > to[via[i]])
-        via[i] = a;
-    to[i] = (via[i] < 0 ? 0 : to[via[i]]) + p.tasks[i].single;
+  for (int i : topo)
     if (last < 0 || to[i] > to[last])
       last = i;
-  }
   std::vector<int> path;
   for (int i = last; i >= 0; i = via[i])
     path.push_back(i);

@@ -305,15 +305,6 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // the best schedule.
     if (chainLike && (anneal(0.1, 0.1) || relax(0.95, 0.2, 0.05, true)))
       return r;
-    // Chain-like blocks whose relaxation gave modes but no proof: the
-    // search over orders with those modes held (10 % of the time left, at
-    // most 0.2 s; when it finds the optimum it is within thousands of
-    // nodes), then the annealing from the best schedule twice (30 % of the
-    // time left, then 60 % of the rest, each at most 0.25 s, so that at
-    // longer limits the search keeps most of the time: it proves
-    // Llama2-7B's backward on 8 + 2 in 7.9-8.4 s of a 10 s limit):
-    // the relaxation's bound often meets the optimum, and the best
-    // schedule is within a few millionths of it.
     // The search with the last relaxation's modes held, from the serial
     // schedule in them: a tenth of the time left, at most `capS`.
     auto searchHeld = [&](double capS) {
@@ -329,6 +320,15 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
         r.schedule = std::move(d.schedule);
       return proven();
     };
+    // Chain-like blocks whose relaxation gave modes but no proof: the
+    // search over orders with those modes held (10 % of the time left, at
+    // most 0.2 s; when it finds the optimum it is within thousands of
+    // nodes), then the annealing from the best schedule twice (30 % of the
+    // time left, then 60 % of the rest, each at most 0.25 s, so that at
+    // longer limits the search keeps most of the time: it proves
+    // Llama2-7B's backward on 8 + 2 in 7.9-8.8 s of a 10 s limit):
+    // the relaxation's bound often meets the optimum, and the best
+    // schedule is within a few millionths of it.
     if (chainLike && !relaxedModes.empty()) {
       if (searchHeld(0.2))
         return r;
