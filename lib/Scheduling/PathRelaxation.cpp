@@ -411,10 +411,20 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
   // Long tasks off the chain: the chain tasks beside one run back to back,
   // all on one unit (w_k <= x_k), and it uses only the gaps inside or next
   // to them, or a single gap when beside none.
-  for (int j : off) {
+  // At most `maxStretchTasks` of them, the longest (ties by index).
+  std::vector<int> stretched;
+  for (int j : off)
+    if (p.tasks[j].single >= options.stretchShare * path && hi[j] > lo[j])
+      stretched.push_back(j);
+  std::stable_sort(stretched.begin(), stretched.end(), [&](int a, int b) {
+    return p.tasks[a].single > p.tasks[b].single;
+  });
+  if (options.maxStretchTasks > 0 &&
+      static_cast<int>(stretched.size()) > options.maxStretchTasks)
+    stretched.resize(options.maxStretchTasks);
+  std::sort(stretched.begin(), stretched.end());
+  for (int j : stretched) {
     double len = p.tasks[j].single;
-    if (len < options.stretchShare * path || hi[j] <= lo[j])
-      continue;
     int l = lo[j], h = hi[j];
     std::vector<int> w(h - l);
     std::vector<Term> one, time{{Y[j], len}};

@@ -53,12 +53,19 @@ static constexpr double kHeadShareChainLike =
 static constexpr double kParallelHeadShareChainLike = 0;
 static constexpr double kHeadShareWide = 0.05;
 /// On chain-like blocks the heads and tails of intra-op-parallel tasks
-/// slow the relaxation (the benchmark's 1 s runs lost proofs of GPT-3
-/// t = 1's and BERT-large's backward on 64 + 16 with them in the first
-/// relaxation), so they come in a second one, run when at least this much
-/// time is left (seconds) after the search with the first one's modes and
-/// the annealings.
-static constexpr double kParallelHeadsMinLeftS = 2;
+/// slow the relaxation with every stretch (the benchmark's 1 s runs lost
+/// proofs of GPT-3 t = 1's and BERT-large's backward on 64 + 16 with them),
+/// and the stretches of several tasks slow it with them (BERT-large's
+/// backward on 8 + 2: 1.4-1.9 s with the stretches of seven tasks, 0.16-0.22
+/// s with the longest one's, the same bound; drivers on the dumped blocks).
+/// So they come in a relaxation of their own, before the one with every
+/// stretch, with the stretch of this many tasks (the longest).
+static constexpr int kStretchTasksWithParallelHeads = 1;
+/// That relaxation gets at most this share of the time limit: where its
+/// bound rises it is solved in a fifth of a second at a 1 s limit (BERT-large's
+/// backward on 8 + 2: 0.17-0.21 s), and where it does not CBC can take
+/// seconds (GPT-3's backward layer at t = 2 on 8 + 2: 4-7 s; drivers).
+static constexpr double kParallelHeadsLimitShare = 0.3;
 
 /// What the scheduling MILP leaves of the time left: building the model
 /// and CBC's root processing (CBC reads its clock between nodes) took up to
@@ -201,6 +208,8 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // included) can take longer than a small limit: `allowance` less, up
     // to half the share.
     double limit = within(share);
+    if (limit > 0 && chainLike && parallelHeads)
+      limit = std::min(limit, kParallelHeadsLimitShare * options.timeLimitS);
     if (limit > 0)
       limit = std::max(0.5 * limit, limit - allowance);
     auto relaxStart = std::chrono::steady_clock::now();
@@ -214,6 +223,8 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
         !chainLike      ? kHeadShareWide
         : parallelHeads ? kParallelHeadShareChainLike
                         : std::numeric_limits<double>::infinity();
+    if (chainLike && parallelHeads)
+      relaxOptions.maxStretchTasks = kStretchTasksWithParallelHeads;
     PathRelaxationResult relaxation = pathRelaxationBound(p, relaxOptions);
     r.lowerBound = std::max(r.lowerBound, relaxation.lowerBound);
     if (proven())
@@ -257,16 +268,19 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // backward layers the search leaves open it never raised the bound the
     // search had) and its root processing overshoots the time limit. So
     // after a short search (5 % of the time left) the annealing gets 10 %
-    // of the limit, at most 0.1 s (its schedule is the relaxation's target:
+    // of the limit, at most 0.1 s (its schedule is the relaxations' target:
     // a better one prunes more; longer only delays the blocks the
-    // relaxation proves at once), the path relaxation 95 % of the time
-    // left, 0.05 s less (the search after it proved none of the
-    // benchmark's chain-like blocks, the relaxation several; on GPT-3
-    // t = 4's backward on 8 + 2 it did not finish within 1 s before the
-    // annealing, and with 0.1 s less not in every run), when it gave modes
-    // but no proof the search with its modes held (10 %, at most 0.2 s)
-    // and two annealings (30 % and 60 % of the rest, at most 0.25 s each), the
-    // search 95 % of the rest, the scheduling MILP none. Wide ones: a short
+    // relaxations prove at once), the path relaxation with the heads and
+    // tails of intra-op-parallel tasks and one stretch half the time left,
+    // at most 30 % of the limit (0.02 s less), and the search with its
+    // modes held (10 %, at most 0.2 s), the path relaxation with every stretch
+    // 95 % of the time left, 0.05 s less (the search after it proved none of
+    // the benchmark's chain-like blocks, the relaxation several; on GPT-3 t =
+    // 4's backward on 8 + 2 it did not finish within 1 s before the annealing,
+    // and with 0.1 s less not in every run), when it gave modes but no proof
+    // the search with its modes held (10 %, at most 0.2 s) and two annealings
+    // (30 % and 60 % of the rest, at most 0.25 s each), the search 95 % of
+    // the rest, the scheduling MILP none. Wide ones: a short
     // search from the end (7 %), the search 90 % of the time left when the
     // bounds are within 3 %, else the path relaxation 65 % (0.2 s less), the
     // annealing 10 % of the limit and then the search 40 %; then (after the
@@ -300,11 +314,6 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
         return r;
       }
     }
-    // Chain-like blocks: the annealing, the path relaxation (its guided
-    // schedule 20 % of the time then left); the search then starts from
-    // the best schedule.
-    if (chainLike && (anneal(0.1, 0.1) || relax(0.95, 0.2, 0.05, true)))
-      return r;
     // The search with the last relaxation's modes held, from the serial
     // schedule in them: a tenth of the time left, at most `capS`.
     auto searchHeld = [&](double capS) {
@@ -320,6 +329,16 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
         r.schedule = std::move(d.schedule);
       return proven();
     };
+    // Chain-like blocks: the annealing, the path relaxation with the heads
+    // and tails of intra-op-parallel tasks (its guided schedule 10 % of the
+    // time then left) and the search in its modes (on BERT-large's backward
+    // on 8 + 2 units its bound is the optimum, and that search finds it),
+    // then the path relaxation with every stretch (its guided schedule
+    // 20 %); the search then starts from the best schedule.
+    if (chainLike && (anneal(0.1, 0.1) || relax(0.5, 0.1, 0.02, true, true) ||
+                      (!relaxedModes.empty() && searchHeld(0.2)) ||
+                      relax(0.95, 0.2, 0.05, true)))
+      return r;
     // Chain-like blocks whose relaxation gave modes but no proof: the
     // search over orders with those modes held (10 % of the time left, at
     // most 0.2 s; when it finds the optimum it is within thousands of
@@ -338,22 +357,6 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
       if (anneal(1, std::min(0.25, 0.3 * left()), 1) ||
           anneal(1, std::min(0.25, 0.6 * left()), 2))
         return r;
-      // With time to spare, the relaxation with the heads and tails of
-      // intra-op-parallel tasks (a fifth of the time left), then, when it
-      // raised the bound, the search with its modes held (a tenth, at most
-      // 0.5 s): on BERT-large's backward on 8 + 2 units the bound rises to
-      // the optimum, and the search in those modes finds it. Not for gaps
-      // below a ten-thousandth, which the search closes sooner (Llama2-7B's
-      // backward on 8 + 2, 6 millionths: proven in 8 s of a 10 s limit, and
-      // not within it after this relaxation).
-      if ((options.timeLimitS <= 0 || left() >= kParallelHeadsMinLeftS) &&
-          r.schedule.makespan - r.lowerBound > 1e-4 * r.schedule.makespan) {
-        double bound = r.lowerBound;
-        if (relax(0.2, 0.05, 0.05, true, true))
-          return r;
-        if (r.lowerBound > bound && searchHeld(0.5))
-          return r;
-      }
     }
     bool close =
         r.schedule.makespan - r.lowerBound <= 0.03 * r.schedule.makespan;

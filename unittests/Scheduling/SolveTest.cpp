@@ -318,7 +318,7 @@ TEST(BranchAndBound, MatchesBruteForceOnWideComponents) {
 /// vacuous.
 TEST(PathRelaxation, NeverAboveTheOptimum) {
   std::mt19937 rng(47);
-  int tight = 0, stretched = 0, cored = 0, trials = 120;
+  int tight = 0, stretched = 0, oneStretchRaised = 0, cored = 0, trials = 120;
   for (int trial = 0; trial < trials; ++trial) {
     Problem p = trial % 3 == 0   ? randomProblem(rng, 2 + trial % 7, true)
                 : trial % 3 == 1 ? layerLikeProblem(rng, 6 + trial % 5)
@@ -377,6 +377,18 @@ TEST(PathRelaxation, NeverAboveTheOptimum) {
     EXPECT_LE(none.lowerBound, coreless.lowerBound * (1 + 1e-9))
         << "trial " << trial;
     stretched += all.lowerBound > none.lowerBound * (1 + 1e-9);
+    // The stretch of only the longest task off the chain: between none at
+    // all (share infinity) and every one.
+    PathRelaxationOptions oneStretch = allStretches, bare = noCores;
+    oneStretch.maxStretchTasks = 1;
+    bare.stretchShare = std::numeric_limits<double>::infinity();
+    PathRelaxationResult one = pathRelaxationBound(p, oneStretch);
+    PathRelaxationResult unstretched = pathRelaxationBound(p, bare);
+    ASSERT_TRUE(one.solved && unstretched.solved) << "trial " << trial;
+    EXPECT_LE(one.lowerBound, all.lowerBound * (1 + 1e-9)) << "trial " << trial;
+    EXPECT_GE(one.lowerBound, unstretched.lowerBound * (1 - 1e-9))
+        << "trial " << trial;
+    oneStretchRaised += one.lowerBound > unstretched.lowerBound * (1 + 1e-9);
     // Heads and tails of every length (shares 0, of one-unit and of
     // intra-op-parallel tasks) with every stretch stay below the optimum;
     // without any (shares infinity) the bound is no higher. (They raised it on
@@ -409,8 +421,9 @@ TEST(PathRelaxation, NeverAboveTheOptimum) {
     }
   }
   EXPECT_GE(tight, trials / 2);
-  EXPECT_GT(stretched, 0); // the stretches matter somewhere
-  EXPECT_GT(cored, 0);     // and the core rows
+  EXPECT_GT(stretched, 0);        // the stretches matter somewhere
+  EXPECT_GT(oneStretchRaised, 0); // the longest task's alone too
+  EXPECT_GT(cored, 0);            // and the core rows
 }
 
 /// A head before its task's stretch: chain c0 (vector, 4 on one unit, 2 on
