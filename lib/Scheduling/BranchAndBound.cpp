@@ -77,33 +77,26 @@ struct Running {
 };
 
 /// What of a partial schedule matters to its completions: the last start and
-/// the tasks still running then.
+/// the tasks still running then (`Running`, by task, kept in its set's pool).
+/// Partial schedule A dominates B (every completion of B can be replayed
+/// after A) when A's last start is no later, and after B's last start every
+/// task of A runs only while it runs in B, on no more units (one unit
+/// against all).
 struct Signature {
   double time = 0;
+  double maxFinish = 0; ///< the latest finish of its running tasks
+  uint32_t offset = 0;  ///< its running tasks: pool[offset, offset + count)
+  uint32_t count = 0;
   bool prefixOpen = false;
-  std::vector<Running> running; ///< by task
+};
 
-  const Running *find(int task) const {
-    auto it = std::lower_bound(running.begin(), running.end(),
-                               Running{task, 0, false});
-    return it != running.end() && it->task == task ? &*it : nullptr;
-  }
-  /// Whether every completion of `other` can be replayed after this one: no
-  /// later a start, and after `other`'s last start every task of this one
-  /// runs only while it runs in `other`, on no more units.
-  bool dominates(const Signature &other) const {
-    double tol = 1e-12 * (1 + std::fabs(other.time));
-    if (time > other.time + tol || (other.prefixOpen && !prefixOpen))
-      return false;
-    for (const Running &r : running) {
-      if (r.finish <= other.time + tol)
-        continue; // done before anything of other's completion starts
-      const Running *o = other.find(r.task);
-      if (!o || r.finish > o->finish + tol || (r.parallel && !o->parallel))
-        return false;
-    }
-    return true;
-  }
+/// The partial schedules remembered for one placed set, by last start, with
+/// their running tasks in one pool (those of dropped ones stay until it is
+/// compacted).
+struct Bucket {
+  std::vector<Signature> seen;
+  std::vector<Running> pool;
+  size_t live = 0; ///< pool entries of signatures in `seen`
 };
 
 /// A task off the critical path in the lower bound: its delay to the path
@@ -157,6 +150,8 @@ public:
     }
     start.assign(n, 0);
     finish.assign(n, 0);
+    runningFinish.assign(n, -1);
+    runningParallel.assign(n, 0);
     parallel.assign(n, 0);
     done.assign(n, 0);
     bestMakespan = incumbent.makespan;
@@ -673,26 +668,104 @@ private:
   /// Records the current partial schedule; false if one seen before
   /// dominates it.
   bool remember(double t, bool prefixOpen) {
-    Signature &sig = scratchSignature;
-    sig.time = t;
-    sig.prefixOpen = prefixOpen;
-    sig.running.clear();
+    current.clear();
+    double maxFinish = t;
     for (int i : placed)
-      if (finish[i] > t)
-        sig.running.push_back({i, finish[i], parallel[i] != 0});
-    std::sort(sig.running.begin(), sig.running.end());
-    std::vector<Signature> &seen = memo[key];
-    for (const Signature &s : seen)
-      if (s.dominates(sig))
+      if (finish[i] > t) {
+        current.push_back({i, finish[i], parallel[i] != 0});
+        maxFinish = std::max(maxFinish, finish[i]);
+      }
+    std::sort(current.begin(), current.end());
+    Bucket &bucket = memo[key];
+    std::vector<Signature> &seen = bucket.seen;
+    double tol = 1e-12 * (1 + std::fabs(t));
+    // Only those starting no later can dominate it; with every task done by
+    // its start one does at once.
+    auto later = std::upper_bound(
+        seen.begin(), seen.end(), t + tol,
+        [](double time, const Signature &s) { return time < s.time; });
+    for (const Running &r : current) {
+      runningFinish[r.task] = r.finish;
+      runningParallel[r.task] = r.parallel;
+    }
+    auto dominatesThis = [&](const Signature &s) {
+      if (prefixOpen && !s.prefixOpen)
         return false;
+      if (s.maxFinish <= t + tol)
+        return true;
+      const Running *r = bucket.pool.data() + s.offset;
+      for (const Running *e = r + s.count; r != e; ++r) {
+        if (r->finish <= t + tol)
+          continue;
+        double f = runningFinish[r->task];
+        if (f < 0 || r->finish > f + tol ||
+            (r->parallel && !runningParallel[r->task]))
+          return false;
+      }
+      return true;
+    };
+    bool dominated = false;
+    for (auto it = seen.begin(); it != later && !dominated; ++it)
+      dominated = dominatesThis(*it);
+    for (const Running &r : current)
+      runningFinish[r.task] = -1;
+    if (dominated)
+      return false;
+    // It dominates those starting no earlier whose tasks running past their
+    // starts it runs until no later, on no more units.
+    auto dominatedBy = [&](const Signature &s) {
+      double sTol = 1e-12 * (1 + std::fabs(s.time));
+      if (t > s.time + sTol || (s.prefixOpen && !prefixOpen))
+        return false;
+      const Running *first = bucket.pool.data() + s.offset;
+      const Running *last = first + s.count;
+      for (const Running &r : current) {
+        if (r.finish <= s.time + sTol)
+          continue;
+        const Running *o = std::lower_bound(first, last, r);
+        if (o == last || o->task != r.task || r.finish > o->finish + sTol ||
+            (r.parallel && !o->parallel))
+          return false;
+      }
+      return true;
+    };
+    auto from = std::lower_bound(
+        seen.begin(), seen.end(), t - 2 * tol,
+        [](const Signature &s, double time) { return s.time < time; });
     size_t before = seen.size();
-    seen.erase(
-        std::remove_if(seen.begin(), seen.end(),
-                       [&](const Signature &s) { return sig.dominates(s); }),
-        seen.end());
+    auto kept = std::remove_if(from, seen.end(), [&](const Signature &s) {
+      if (!dominatedBy(s))
+        return false;
+      bucket.live -= s.count;
+      return true;
+    });
+    seen.erase(kept, seen.end());
     states -= before - seen.size();
     if (states < limits.maxStates || limits.maxStates <= 0) {
-      seen.push_back(sig);
+      // Compact the pool once most of it is dropped signatures'.
+      if (bucket.pool.size() > 64 && bucket.live * 2 < bucket.pool.size()) {
+        std::vector<Running> pool;
+        pool.reserve(bucket.live + current.size());
+        for (Signature &s : seen) {
+          uint32_t offset = pool.size();
+          pool.insert(pool.end(), bucket.pool.begin() + s.offset,
+                      bucket.pool.begin() + s.offset + s.count);
+          s.offset = offset;
+        }
+        bucket.pool.swap(pool);
+      }
+      Signature sig;
+      sig.time = t;
+      sig.maxFinish = maxFinish;
+      sig.offset = bucket.pool.size();
+      sig.count = current.size();
+      sig.prefixOpen = prefixOpen;
+      bucket.pool.insert(bucket.pool.end(), current.begin(), current.end());
+      bucket.live += current.size();
+      auto at = std::upper_bound(
+          seen.begin(), seen.end(), t,
+          [](double time, const Signature &s) { return time < s.time; });
+      seen.insert(at, sig);
       ++states;
     }
     return true;
@@ -888,7 +961,7 @@ private:
   double rootBound = 0;
   bool aborted = false, provenAtRoot = false;
   std::chrono::steady_clock::time_point begin;
-  std::unordered_map<TaskSet, std::vector<Signature>, TaskSetHash> memo;
+  std::unordered_map<TaskSet, Bucket, TaskSetHash> memo;
   /// Per placed set, a lower bound on the time its completions need from an
   /// idle chip, learned from searches already finished.
   std::unordered_map<TaskSet, double, TaskSetHash> remaining;
@@ -919,7 +992,12 @@ private:
   std::vector<Component> components;
   std::vector<std::pair<double, double>> byExcess;
   std::vector<std::pair<double, int>> runningNow;
-  Signature scratchSignature;
+  /// The running tasks of the partial schedule being remembered, by task;
+  /// by task, their finish (-1: not running) and whether they run intra-op
+  /// parallel.
+  std::vector<Running> current;
+  std::vector<double> runningFinish;
+  std::vector<char> runningParallel;
 };
 
 } // namespace
