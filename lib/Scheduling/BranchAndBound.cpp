@@ -73,11 +73,11 @@ struct Running {
   int task;
   double finish;
   bool parallel;
-  bool operator<(const Running &o) const { return task < o.task; }
 };
 
 /// What of a partial schedule matters to its completions: the last start and
-/// the tasks still running then (`Running`, by task, kept in its set's pool).
+/// the tasks still running then (`Running`, latest finish first, kept in its
+/// set's pool).
 /// Partial schedule A dominates B (every completion of B can be replayed
 /// after A) when A's last start is no later, and after B's last start every
 /// task of A runs only while it runs in B, on no more units (one unit
@@ -675,7 +675,11 @@ private:
         current.push_back({i, finish[i], parallel[i] != 0});
         maxFinish = std::max(maxFinish, finish[i]);
       }
-    std::sort(current.begin(), current.end());
+    // Latest finish first: a test of whether one dominates stops at the
+    // first task that ends by the other's start.
+    std::sort(
+        current.begin(), current.end(),
+        [](const Running &a, const Running &b) { return a.finish > b.finish; });
     Bucket &bucket = memo[key];
     std::vector<Signature> &seen = bucket.seen;
     double tol = 1e-12 * (1 + std::fabs(t));
@@ -696,7 +700,7 @@ private:
       const Running *r = bucket.pool.data() + s.offset;
       for (const Running *e = r + s.count; r != e; ++r) {
         if (r->finish <= t + tol)
-          continue;
+          break;
         double f = runningFinish[r->task];
         if (f < 0 || r->finish > f + tol ||
             (r->parallel && !runningParallel[r->task]))
@@ -721,9 +725,10 @@ private:
       const Running *last = first + s.count;
       for (const Running &r : current) {
         if (r.finish <= s.time + sTol)
-          continue;
-        const Running *o = std::lower_bound(first, last, r);
-        if (o == last || o->task != r.task || r.finish > o->finish + sTol ||
+          break;
+        const Running *o = std::find_if(
+            first, last, [&](const Running &x) { return x.task == r.task; });
+        if (o == last || r.finish > o->finish + sTol ||
             (r.parallel && !o->parallel))
           return false;
       }
