@@ -697,6 +697,8 @@ private:
         return false;
       if (s.maxFinish <= t + tol)
         return true;
+      if (s.maxFinish > maxFinish + tol)
+        return false; // its last task ends after every one of this
       const Running *r = bucket.pool.data() + s.offset;
       for (const Running *e = r + s.count; r != e; ++r) {
         if (r->finish <= t + tol)
@@ -720,6 +722,10 @@ private:
     auto dominatedBy = [&](const Signature &s) {
       double sTol = 1e-12 * (1 + std::fabs(s.time));
       if (t > s.time + sTol || (s.prefixOpen && !prefixOpen))
+        return false;
+      if (maxFinish <= s.time + sTol)
+        return true;
+      if (maxFinish > s.maxFinish + sTol)
         return false;
       const Running *first = bucket.pool.data() + s.offset;
       const Running *last = first + s.count;
