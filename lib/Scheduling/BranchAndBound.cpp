@@ -1003,9 +1003,9 @@ private:
   std::vector<Component> components;
   std::vector<std::pair<double, double>> byExcess;
   std::vector<std::pair<double, int>> runningNow;
-  /// The running tasks of the partial schedule being remembered, by task;
-  /// by task, their finish (-1: not running) and whether they run intra-op
-  /// parallel.
+  /// The running tasks of the partial schedule being remembered, latest
+  /// finish first; by task, their finish (-1: not running) and whether they
+  /// run intra-op parallel.
   std::vector<Running> current;
   std::vector<double> runningFinish;
   std::vector<char> runningParallel;

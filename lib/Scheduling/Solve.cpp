@@ -56,8 +56,9 @@ static constexpr double kHeadShareWide = 0.05;
 /// slow the relaxation with every stretch (the benchmark's 1 s runs lost
 /// proofs of GPT-3 t = 1's and BERT-large's backward on 64 + 16 with them),
 /// and the stretches of several tasks slow it with them (BERT-large's
-/// backward on 8 + 2: 1.4-1.9 s with the stretches of seven tasks, 0.16-0.22
-/// s with the longest one's, the same bound; drivers on the dumped blocks).
+/// backward on 8 + 2: 1.4-1.9 s with the stretches of seven tasks,
+/// 0.16-0.22 s with the longest one's, the same bound; drivers on the
+/// dumped blocks).
 /// So they come in a relaxation of their own, before the one with every
 /// stretch, with the stretch of this many tasks (the longest).
 static constexpr int kStretchTasksWithParallelHeads = 1;
@@ -195,7 +196,10 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   // schedule (the list order with those modes, improved by the local
   // search with `guideShare` of the time left), which often beats the
   // search's. Stretches, heads and tails by the block's shape
-  // (`chainLike`, below). On wide blocks, when it proves nothing, the
+  // (`chainLike`, below) and, on chain-like blocks, `parallelHeads`: the
+  // heads and tails of intra-op-parallel tasks, with only the longest
+  // task's stretch and at most 30 % of the limit (the constants above). On
+  // wide blocks, when it proves nothing, the
   // relaxation again along the longest path at one-unit latencies if that
   // differs (in the rest of its time): on a ResNet-50 block backward on
   // 64 + 16 units the critical path ends in a weight gradient short only

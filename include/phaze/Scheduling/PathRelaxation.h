@@ -72,9 +72,9 @@ struct PathRelaxationOptions {
   /// larger share gives a smaller model, solved sooner, and a bound no
   /// higher.
   double stretchShare = 0.1;
-  /// Of those, only the this many longest get one (0: all): each adds a
-  /// binary per chain task of its window, and CBC's time grows fast with
-  /// them.
+  /// Only this many of those tasks, the longest, get one (0: all): each
+  /// adds binaries over the chain tasks of its window, and CBC's time grows
+  /// fast with them.
   int maxStretchTasks = 0;
   /// Heads and tails (the longest paths of tasks off the chain that end
   /// just before a task off the chain, or start just after it) at least
