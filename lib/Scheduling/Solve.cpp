@@ -67,6 +67,11 @@ static constexpr int kStretchTasksWithParallelHeads = 1;
 /// backward on 8 + 2: 0.17-0.21 s), and where it does not CBC can take
 /// seconds (GPT-3's backward layer at t = 2 on 8 + 2: 4-7 s; drivers).
 static constexpr double kParallelHeadsLimitShare = 0.3;
+/// Its modes guide a schedule and the search only when its bound is within
+/// this share of the best schedule: where it stays far below (GPT-3 t = 2's
+/// and t = 4's backward on 8 + 2: 5 % below), its modes found nothing, and
+/// the relaxation with every stretch after it then had too little time left.
+static constexpr double kParallelHeadsGuideGap = 0.02;
 
 /// What the scheduling MILP leaves of the time left: building the model
 /// and CBC's root processing (CBC reads its clock between nodes) took up to
@@ -251,7 +256,10 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
           relaxation = std::move(other);
       }
     }
-    if (relaxation.parallel.empty())
+    if (relaxation.parallel.empty() ||
+        (chainLike && parallelHeads &&
+         relaxation.lowerBound <
+             (1 - kParallelHeadsGuideGap) * r.schedule.makespan))
       return false;
     relaxedModes = relaxation.parallel;
     Schedule guided = improveSchedule(
@@ -335,8 +343,9 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     };
     // Chain-like blocks: the annealing, the path relaxation with the heads
     // and tails of intra-op-parallel tasks (its guided schedule 10 % of the
-    // time then left) and the search in its modes (on BERT-large's backward
-    // on 8 + 2 units its bound is the optimum, and that search finds it),
+    // time then left) and the search in its modes, both only when its bound
+    // is near the best schedule (on BERT-large's backward on 8 + 2 units its
+    // bound is the optimum, and that search finds it),
     // then the path relaxation with every stretch (its guided schedule
     // 20 %); the search then starts from the best schedule.
     if (chainLike && (anneal(0.1, 0.1) || relax(0.5, 0.1, 0.02, true, true) ||
