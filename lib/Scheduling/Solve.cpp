@@ -284,8 +284,9 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // a better one prunes more; longer only delays the blocks the
     // relaxations prove at once), the path relaxation with the heads and
     // tails of intra-op-parallel tasks and one stretch half the time left,
-    // at most 30 % of the limit (0.02 s less), and the search with its
-    // modes held (10 %, at most 0.2 s), the path relaxation with every stretch
+    // at most 30 % of the limit (0.02 s less), and when its bound is within
+    // 2 % of the best schedule the search with its modes held (10 %, at
+    // most 0.2 s), the path relaxation with every stretch
     // 95 % of the time left, 0.05 s less (the search after it proved none of
     // the benchmark's chain-like blocks, the relaxation several; on GPT-3 t =
     // 4's backward on 8 + 2 it did not finish within 1 s before the annealing,
