@@ -78,24 +78,15 @@ static void offChainNeighbourPaths(const Problem &p,
       succ[a].push_back(b);
     }
   std::vector<int> topo = p.topologicalOrder();
-  // Longest path ending (before) and starting (after) at each task off the
-  // chain, with the neighbour it continues through.
-  std::vector<double> before(n, 0), after(n, 0);
-  std::vector<int> from(n, -1), to(n, -1);
-  for (int i : topo)
-    if (pos[i] < 0)
-      for (int a : pred[i])
-        if (before[a] + p.tasks[a].single > before[i]) {
-          before[i] = before[a] + p.tasks[a].single;
-          from[i] = a;
-        }
-  for (auto it = topo.rbegin(); it != topo.rend(); ++it)
-    if (int i = *it; pos[i] < 0)
-      for (int b : succ[i])
-        if (after[b] + p.tasks[b].single > after[i]) {
-          after[i] = after[b] + p.tasks[b].single;
-          to[i] = b;
-        }
+  // Longest paths off the chain ending and starting at each task: a head
+  // continues through the predecessor `from` picks, a tail through `to`'s.
+  std::vector<double> single(n), ending, starting;
+  for (int i = 0; i < n; ++i)
+    single[i] = p.tasks[i].single;
+  std::vector<int> from, to;
+  longestPaths(topo, pred, single, ending, from);
+  longestPaths(std::vector<int>(topo.rbegin(), topo.rend()), succ, single,
+               starting, to);
   heads.assign(n, {});
   tails.assign(n, {});
   for (int j = 0; j < n; ++j) {

@@ -195,22 +195,18 @@ double mlir::phaze::sched::criticalPath(const Problem &p) {
   return tail.empty() ? 0.0 : *std::max_element(tail.begin(), tail.end());
 }
 
-/// Longest paths by `weight`, visiting tasks in `order` (a topological
-/// order, or its reverse with `next` the successors): `length[i]` is the
-/// longest path that ends at task i coming from its `next` neighbours,
-/// through `via[i]` (-1 when it starts at i).
-template <typename Weight>
-static void longestPaths(const Problem &p, const std::vector<int> &order,
-                         const std::vector<std::vector<int>> &next,
-                         Weight weight, std::vector<double> &length,
-                         std::vector<int> &via) {
-  length.assign(p.tasks.size(), 0);
-  via.assign(p.tasks.size(), -1);
+void mlir::phaze::sched::longestPaths(const std::vector<int> &order,
+                                      const std::vector<std::vector<int>> &next,
+                                      const std::vector<double> &weight,
+                                      std::vector<double> &length,
+                                      std::vector<int> &via) {
+  length.assign(weight.size(), 0);
+  via.assign(weight.size(), -1);
   for (int i : order) {
     for (int a : next[i])
       if (via[i] < 0 || length[a] > length[via[i]])
         via[i] = a;
-    length[i] = (via[i] < 0 ? 0 : length[via[i]]) + weight(p.tasks[i]);
+    length[i] = (via[i] < 0 ? 0 : length[via[i]]) + weight[i];
   }
 }
 
@@ -224,12 +220,14 @@ mlir::phaze::sched::longestPathsThrough(const Problem &p) {
     succ[a].push_back(b);
   }
   // to[i]: the longest path ending at i; from[i]: starting at i.
-  auto best = [](const Task &t) { return t.best(); };
+  std::vector<double> best(n);
+  for (int i = 0; i < n; ++i)
+    best[i] = p.tasks[i].best();
   std::vector<double> to, from;
   std::vector<int> bestPred, bestSucc;
-  longestPaths(p, topo, pred, best, to, bestPred);
-  longestPaths(p, std::vector<int>(topo.rbegin(), topo.rend()), succ, best,
-               from, bestSucc);
+  longestPaths(topo, pred, best, to, bestPred);
+  longestPaths(std::vector<int>(topo.rbegin(), topo.rend()), succ, best, from,
+               bestSucc);
   std::vector<std::vector<int>> paths(n);
   for (int i = 0; i < n; ++i) {
     std::vector<int> &path = paths[i];
@@ -249,10 +247,11 @@ std::vector<int> mlir::phaze::sched::longestOneUnitPath(const Problem &p) {
   for (auto [a, b] : p.edges)
     pred[b].push_back(a);
   std::vector<int> topo = p.topologicalOrder();
-  std::vector<double> to;
+  std::vector<double> single(n), to;
+  for (int i = 0; i < n; ++i)
+    single[i] = p.tasks[i].single;
   std::vector<int> via;
-  longestPaths(
-      p, topo, pred, [](const Task &t) { return t.single; }, to, via);
+  longestPaths(topo, pred, single, to, via);
   // The first in topological order of the longest.
   int last = -1;
   for (int i : topo)

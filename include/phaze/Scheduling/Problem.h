@@ -103,6 +103,17 @@ std::vector<double> pathsToEnd(const Problem &p);
 /// The longest path with each task at its best latency.
 double criticalPath(const Problem &p);
 
+/// Longest paths with task i weighing `weight[i]`, visiting tasks in
+/// `order` (a topological order with `next` the predecessors, or its
+/// reverse with `next` the successors): `length[i]` is the longest path
+/// that ends at task i coming from its `next` neighbours, i included,
+/// through `via[i]` (the first such neighbour with the longest; -1 when it
+/// starts at i).
+void longestPaths(const std::vector<int> &order,
+                  const std::vector<std::vector<int>> &next,
+                  const std::vector<double> &weight,
+                  std::vector<double> &length, std::vector<int> &via);
+
 /// For each task, a longest path through it at best latencies, in
 /// execution order (towards either end, the first predecessor or successor
 /// with the longest path on).
