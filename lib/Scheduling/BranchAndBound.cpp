@@ -33,7 +33,16 @@
 // last start no later than B's, and every task of A still running after B's
 // last start running in B too, until no later, on no more units (one unit
 // against all): any completion of B can be replayed after A, so B is
-// dropped.
+// dropped. A running sink delays no other task, so for sinks only the units
+// held count: at every instant after B's last start A holds no more of each
+// kind than B.
+//
+// Bounds below the cutoff: a completion that ends before the cutoff leaves
+// little of each kind's unit time idle or beyond each task's least area;
+// that forces idle windows (tasks that leave units without work beside
+// them) and modes (the critical path at forced latencies) into the bound.
+// Such a bound proves only "no completion before the cutoff", so it is
+// capped at the cutoff (a valid bound either way) before it is learned.
 //
 //===----------------------------------------------------------------------===//
 
@@ -135,7 +144,7 @@ public:
   Search(const Problem &p, const Schedule &incumbent,
          const SearchLimits &limits)
       : p(p), n(p.tasks.size()), limits(limits), pred(n), succ(n),
-        tail(pathsToEnd(p)), rate(n, 0), canParallel(n, false),
+        tail(pathsToEnd(p)), rate(n, 0), canParallel(n, false), sink(n, 0),
         best(incumbent) {
     for (auto [a, b] : p.edges) {
       pred[b].push_back(a);
@@ -147,6 +156,37 @@ public:
       const Task &t = p.tasks[i];
       rate[i] = t.best() / t.single;
       canParallel[i] = t.gainsFromParallel();
+      sink[i] = succ[i].empty();
+    }
+    // Per kind, the tasks whose one-unit windows need other tasks of that
+    // kind beside them (in topological order, with the earlier ones that
+    // precede each), and per task the tasks of that kind that may run
+    // beside it, longest first.
+    for (int kind = 0; kind < 2; ++kind) {
+      auto uses = kind == 0 ? usesTensor : usesVector;
+      int64_t units = kind == 0 ? p.tensorUnits : p.vectorUnits;
+      std::vector<int> &list = windowTasks[kind];
+      for (int j : topo) {
+        const Task &t = p.tasks[j];
+        bool wastes = !t.gainsFromParallel() || units * t.parallel > t.single;
+        if (!uses(t.kind) || (units > 1 && wastes))
+          list.push_back(j);
+      }
+      windowPreds[kind].resize(list.size());
+      for (size_t c = 0; c < list.size(); ++c)
+        for (size_t q = 0; q < c; ++q)
+          if (reach[list[q]][list[c]])
+            windowPreds[kind][c].push_back(q);
+      fillers[kind].resize(n);
+      for (int j = 0; j < n; ++j) {
+        for (int i = 0; i < n; ++i)
+          if (i != j && uses(p.tasks[i].kind) && !reach[i][j] && !reach[j][i])
+            fillers[kind][j].push_back(i);
+        std::sort(fillers[kind][j].begin(), fillers[kind][j].end(),
+                  [&](int a, int b) {
+                    return p.tasks[a].single > p.tasks[b].single;
+                  });
+      }
     }
     start.assign(n, 0);
     finish.assign(n, 0);
@@ -203,7 +243,11 @@ public:
     if (top < 0)
       return bound;
     bound = std::max(bound, path);
-    // Per-kind area from t.
+    // Per-kind area from t. With a cutoff, also what a completion ending
+    // before it must leave idle (the cutoff caps these bounds: a completion
+    // ends at least at either).
+    double inf = std::numeric_limits<double>::infinity();
+    double slack[2] = {inf, inf};
     for (int kind = 0; kind < 2; ++kind) {
       auto uses = kind == 0 ? usesTensor : usesVector;
       int64_t units = kind == 0 ? p.tensorUnits : p.vectorUnits;
@@ -221,11 +265,22 @@ public:
           any = true;
         }
       }
-      if (any)
-        bound = std::max(bound, t + area / units);
+      if (!any)
+        continue;
+      bound = std::max(bound, t + area / units);
+      if (cutoff < inf) {
+        slack[kind] = units * (cutoff - t) - area;
+        double idle = windowIdle(kind, t, cutoff, slack[kind]);
+        bound = std::max(bound, std::min(t + (area + idle) / units, cutoff));
+      }
     }
     if (bound >= cutoff)
       return bound;
+    if (cutoff < inf) {
+      bound = std::max(bound, forcedModePath(t, cutoff, slack));
+      if (bound >= cutoff)
+        return bound;
+    }
     // The path itself, in order: back through the predecessors that set
     // the earliest starts, forward through the successors that set the
     // tails.
@@ -279,7 +334,6 @@ public:
     // window (less the time `free` before anything unplaced can start) it
     // loses at least g = window - (the most progress a stretch of the path
     // unrelated to the task makes in one-unit mode within the window).
-    double inf = std::numeric_limits<double>::infinity();
     if (cutoff < inf) {
       // The tasks off the path add at most their latencies.
       double most = path;
@@ -367,6 +421,127 @@ public:
   }
 
 private:
+  /// A lower bound on the unit time of `kind` left idle after `t` by any
+  /// completion ending before `cutoff` (whose least-area work leaves
+  /// `slack` of that unit time spare; the bound stops once it exceeds it).
+  /// While a task runs on one unit, the units of `kind` (the others, if it
+  /// uses one) run only tasks it does not depend on or precede, each
+  /// overlapping its window at most by its own one-unit latency and by how
+  /// the two tasks' earliest starts and latest finishes allow; what they
+  /// cannot fill is idle, unless the task runs intra-op parallel, which
+  /// leaves idle (or takes beyond its least area) the units it holds for
+  /// its latency. Windows of tasks one after another do not overlap: the
+  /// idle of a chain of them adds up.
+  double windowIdle(int kind, double t, double cutoff, double slack) {
+    if (slack <= 0)
+      return 0;
+    auto uses = kind == 0 ? usesTensor : usesVector;
+    int64_t units = kind == 0 ? p.tensorUnits : p.vectorUnits;
+    const std::vector<int> &list = windowTasks[kind];
+    // Cheap screen: the most these windows could leave idle.
+    double most = 0;
+    for (size_t c = 0; c < list.size() && most <= slack; ++c)
+      if (!done[list[c]])
+        most += units * p.tasks[list[c]].best();
+    if (most <= slack)
+      return 0;
+    windowChain.assign(list.size(), 0);
+    double idle = 0;
+    for (size_t c = 0; c < list.size() && idle <= slack; ++c) {
+      int j = list[c];
+      if (done[j])
+        continue;
+      const Task &task = p.tasks[j];
+      bool own = uses(task.kind);
+      double len = task.single;
+      double need = (units - (own ? 1 : 0)) * len;
+      double latest = cutoff - tail[j] + task.best();
+      double fill = 0;
+      for (int i : fillers[kind][j]) {
+        if (fill >= need)
+          break;
+        if (done[i]) {
+          if (finish[i] > t && !parallel[i])
+            fill += std::min(len, std::max(0.0, finish[i] - est[j]));
+          continue;
+        }
+        double latestI = cutoff - tail[i] + p.tasks[i].best();
+        fill += std::max(0.0, std::min({len, p.tasks[i].single,
+                                        latestI - est[j], latest - est[i]}));
+      }
+      double w = std::max(0.0, need - fill);
+      if (canParallel[j])
+        w = std::min(w, own ? std::max(0.0, units * task.parallel - len)
+                            : units * task.parallel);
+      double before = 0;
+      for (int q : windowPreds[kind][c])
+        before = std::max(before, windowChain[q]);
+      windowChain[c] = before + w;
+      idle = std::max(idle, windowChain[c]);
+    }
+    return idle;
+  }
+
+  /// A lower bound on completions ending before `cutoff`: a task whose
+  /// intra-op-parallel mode would leave more unit time of some kind idle
+  /// (or beyond its least area) than that kind's `slack` runs on one unit,
+  /// and one whose one-unit mode would take more area than the slack runs
+  /// intra-op parallel; the critical path with those latencies (capped at
+  /// the cutoff), or the cutoff when some task fits neither mode.
+  double forcedModePath(double t, double cutoff, const double slack[2]) {
+    bool forced = false;
+    modeLatency.resize(n);
+    for (int j = 0; j < n; ++j) {
+      if (done[j])
+        continue;
+      const Task &task = p.tasks[j];
+      modeLatency[j] = task.best();
+      if (!canParallel[j])
+        continue;
+      bool noParallel = false, noSingle = false;
+      for (int kind = 0; kind < 2; ++kind) {
+        bool own = kind == 0 ? usesTensor(task.kind) : usesVector(task.kind);
+        double units = kind == 0 ? p.tensorUnits : p.vectorUnits;
+        double least = own ? std::min(task.single, units * task.parallel) : 0;
+        double tol = 1e-9 * units * cutoff;
+        noParallel =
+            noParallel || units * task.parallel - least > slack[kind] + tol;
+        noSingle = noSingle || (own && task.single - least > slack[kind] + tol);
+      }
+      if (noParallel && noSingle)
+        return cutoff;
+      double latency = noParallel ? task.single
+                       : noSingle ? task.parallel
+                                  : task.best();
+      forced = forced || latency != modeLatency[j];
+      modeLatency[j] = latency;
+    }
+    if (!forced)
+      return 0;
+    modeEst.assign(n, 0);
+    modeTail.assign(n, 0);
+    for (int j : topo) {
+      if (done[j])
+        continue;
+      double e = t;
+      for (int a : pred[j])
+        e = std::max(e, done[a] ? finish[a] : modeEst[a] + modeLatency[a]);
+      modeEst[j] = e;
+    }
+    double longest = 0;
+    for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
+      int j = *it;
+      if (done[j])
+        continue;
+      double after = 0;
+      for (int b : succ[j])
+        after = std::max(after, modeTail[b]);
+      modeTail[j] = after + modeLatency[j];
+      longest = std::max(longest, modeEst[j] + modeTail[j]);
+    }
+    return std::min(longest, cutoff);
+  }
+
   /// A bound for the long off-path tasks given the short components
   /// (`components`, in path order, with running cost sums) costing `delays`
   /// in all: a long task on one unit delays the path by g over its own
@@ -665,6 +840,40 @@ private:
     return false;
   }
 
+  /// Whether the running tasks [a, ae) hold, at every instant after `tB`,
+  /// no more units than [b, be) (both latest finish first): an
+  /// intra-op-parallel one only within one of the other's, and per kind
+  /// the i-th latest finish no later than the other's.
+  bool unitsWithin(const Running *a, const Running *ae, const Running *b,
+                   const Running *be, double tB, double tol) const {
+    while (ae != a && (ae - 1)->finish <= tB + tol)
+      --ae;
+    if (a == ae)
+      return true;
+    auto isParallel = [](const Running &r) { return r.parallel; };
+    const Running *aParallel = std::find_if(a, ae, isParallel);
+    const Running *bParallel = std::find_if(b, be, isParallel);
+    // An intra-op-parallel task runs alone.
+    if (aParallel != ae)
+      return bParallel != be && bParallel->finish >= aParallel->finish - tol;
+    if (bParallel != be)
+      return a->finish <= bParallel->finish + tol;
+    for (int kind = 0; kind < 2; ++kind) {
+      auto uses = kind == 0 ? usesTensor : usesVector;
+      const Running *q = b;
+      for (const Running *r = a; r != ae; ++r) {
+        if (!uses(p.tasks[r->task].kind))
+          continue;
+        while (q != be && !uses(p.tasks[q->task].kind))
+          ++q;
+        if (q == be || q->finish < r->finish - tol)
+          return false;
+        ++q;
+      }
+    }
+    return true;
+  }
+
   /// Records the current partial schedule; false if one seen before
   /// dominates it.
   bool remember(double t, bool prefixOpen) {
@@ -699,16 +908,20 @@ private:
         return true;
       if (s.maxFinish > maxFinish + tol)
         return false; // its last task ends after every one of this
-      const Running *r = bucket.pool.data() + s.offset;
-      for (const Running *e = r + s.count; r != e; ++r) {
+      const Running *first = bucket.pool.data() + s.offset;
+      const Running *last = first + s.count;
+      for (const Running *r = first; r != last; ++r) {
         if (r->finish <= t + tol)
           break;
+        if (sink[r->task])
+          continue;
         double f = runningFinish[r->task];
         if (f < 0 || r->finish > f + tol ||
             (r->parallel && !runningParallel[r->task]))
           return false;
       }
-      return true;
+      return unitsWithin(first, last, current.data(),
+                         current.data() + current.size(), t, tol);
     };
     bool dominated = false;
     for (auto it = seen.begin(); it != later && !dominated; ++it)
@@ -732,13 +945,16 @@ private:
       for (const Running &r : current) {
         if (r.finish <= s.time + sTol)
           break;
+        if (sink[r.task])
+          continue;
         const Running *o = std::find_if(
             first, last, [&](const Running &x) { return x.task == r.task; });
         if (o == last || r.finish > o->finish + sTol ||
             (r.parallel && !o->parallel))
           return false;
       }
-      return true;
+      return unitsWithin(current.data(), current.data() + current.size(), first,
+                         last, s.time, sTol);
     };
     auto from = std::lower_bound(
         seen.begin(), seen.end(), t - 2 * tol,
@@ -959,6 +1175,14 @@ private:
   std::vector<int> topo;
   std::vector<double> tail, rate;
   std::vector<bool> canParallel;
+  /// Tasks nothing depends on (the dominance test compares them by the
+  /// units they hold, not by name).
+  std::vector<char> sink;
+  /// Per kind (0 tensor, 1 vector), windowIdle()'s tasks in topological
+  /// order, the earlier ones preceding each, and per task the tasks of that
+  /// kind unrelated to it, longest first.
+  std::vector<int> windowTasks[2];
+  std::vector<std::vector<int>> windowPreds[2], fillers[2];
 
   // The partial schedule.
   std::vector<double> start, finish;
@@ -978,7 +1202,7 @@ private:
   std::unordered_map<TaskSet, double, TaskSetHash> remaining;
 
   // Scratch.
-  std::vector<double> est;
+  std::vector<double> est, windowChain, modeLatency, modeEst, modeTail;
   std::vector<char> onPath;
   std::vector<int> chain;
   std::vector<double> span, gain;
