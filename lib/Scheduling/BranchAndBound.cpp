@@ -37,6 +37,15 @@
 // held count: at every instant after B's last start A holds no more of each
 // kind than B.
 //
+// Near dominance: each node returns a lower bound on its completions (the
+// least of its children's, or its own bound), kept with its partial
+// schedule A. A later B of the same placed set, which A dominates once B's
+// completions are delayed by some delta (A's last start, the running tasks
+// others depend on, the units held and the chip's last running task each
+// no later than B's plus delta), has completions no shorter than A's bound
+// less delta: B is dropped when that reaches the cutoff. Tasks of nearly
+// equal latency make many partial schedules that differ by a little.
+//
 // Bounds below the cutoff: a completion that ends before the cutoff leaves
 // little of each kind's unit time idle or beyond each task's least area;
 // that forces idle windows (tasks that leave units without work beside
@@ -97,6 +106,9 @@ struct Signature {
   uint32_t offset = 0;  ///< its running tasks: pool[offset, offset + count)
   uint32_t count = 0;
   bool prefixOpen = false;
+  /// A lower bound on its completions' makespans, once its search has
+  /// ended (-infinity before).
+  double bound = -std::numeric_limits<double>::infinity();
 };
 
 /// The partial schedules remembered for one placed set, by last start, with
@@ -874,9 +886,75 @@ private:
     return true;
   }
 
-  /// Records the current partial schedule; false if one seen before
-  /// dominates it.
-  bool remember(double t, bool prefixOpen) {
+  /// The least shift `delta` such that the partial schedule `sg` (of the
+  /// current placed set, in `bucket`) dominates the current one (last start
+  /// `t`, running tasks `current`, looked up in runningFinish) delayed by
+  /// `delta`: every completion of the current one, delayed by `delta`,
+  /// completes `sg` too. Stops early once above `limit`.
+  double shiftNeeded(const Signature &sg, const Bucket &bucket, double t,
+                     double limit) const {
+    // Its completions start at or after its last start.
+    double delta = std::max(0.0, sg.time - t);
+    // An intra-op-parallel task needs the chip empty: sg's running tasks
+    // (of any kind) end no later than this one's, delayed.
+    double latest = t;
+    const Running *currentParallel = nullptr;
+    for (const Running &c : current) {
+      latest = std::max(latest, c.finish);
+      if (c.parallel)
+        currentParallel = &c;
+    }
+    delta = std::max(delta, sg.maxFinish - latest);
+    const Running *first = bucket.pool.data() + sg.offset;
+    const Running *last = first + sg.count;
+    // Running tasks that others depend on: by name (their successors wait
+    // for them), or ended by t + delta.
+    for (const Running *r = first; r != last && delta <= limit; ++r) {
+      if (r->finish <= t)
+        break;
+      if (sink[r->task])
+        continue;
+      double f = runningFinish[r->task];
+      if (f < 0 || (r->parallel && !runningParallel[r->task]))
+        delta = std::max(delta, r->finish - t);
+      else
+        delta = std::max(delta, r->finish - f);
+    }
+    // While an intra-op-parallel task runs here nothing else does: the
+    // chip-empty shift above covers the units.
+    if (delta > limit || currentParallel)
+      return delta;
+    // The units held: an intra-op-parallel task only past the empty chip,
+    // else per kind the i-th latest finish against this one's.
+    for (const Running *r = first; r != last; ++r)
+      if (r->parallel && r->finish > t)
+        return std::max(delta, r->finish - t);
+    for (int kind = 0; kind < 2 && delta <= limit; ++kind) {
+      auto uses = kind == 0 ? usesTensor : usesVector;
+      size_t q = 0;
+      for (const Running *r = first; r != last; ++r) {
+        if (r->finish <= t)
+          break;
+        if (!uses(p.tasks[r->task].kind))
+          continue;
+        while (q < current.size() && !uses(p.tasks[current[q].task].kind))
+          ++q;
+        double f = q < current.size() ? current[q].finish : t;
+        delta = std::max(delta, r->finish - f);
+        ++q;
+      }
+    }
+    return delta;
+  }
+
+  /// Records the current partial schedule (at `slot` of its bucket, or -1
+  /// when too many are kept); false if one seen before dominates it, with
+  /// `transferred` a lower bound on its completions (-infinity if none is
+  /// known). `cutoff`: the makespan its completions must beat.
+  bool remember(double t, bool prefixOpen, double cutoff, double &transferred,
+                long &slot) {
+    slot = -1;
+    transferred = -std::numeric_limits<double>::infinity();
     current.clear();
     double maxFinish = t;
     for (int i : placed)
@@ -924,8 +1002,29 @@ private:
                          current.data() + current.size(), t, tol);
     };
     bool dominated = false;
-    for (auto it = seen.begin(); it != later && !dominated; ++it)
+    for (auto it = seen.begin(); it != later && !dominated; ++it) {
       dominated = dominatesThis(*it);
+      if (dominated)
+        transferred = it->bound;
+    }
+    // Near dominance: one searched before, all of whose completions end at
+    // or after its bound, dominates this one delayed by delta, so this
+    // one's completions end at or after its bound less delta; enough when
+    // that reaches the cutoff.
+    if (!dominated) {
+      for (const Signature &sg : seen) {
+        double margin = sg.bound - cutoff;
+        if (!(margin > 0) || sg.time > t + margin ||
+            (prefixOpen && !sg.prefixOpen))
+          continue;
+        double delta = shiftNeeded(sg, bucket, t, margin);
+        if (delta <= margin) {
+          dominated = true;
+          transferred = sg.bound - delta;
+          break;
+        }
+      }
+    }
     for (const Running &r : current)
       runningFinish[r.task] = -1;
     if (dominated)
@@ -992,6 +1091,7 @@ private:
       auto at = std::upper_bound(
           seen.begin(), seen.end(), t,
           [](double time, const Signature &s) { return time < s.time; });
+      slot = at - seen.begin();
       seen.insert(at, sig);
       ++states;
     }
@@ -1012,14 +1112,17 @@ private:
 
   /// Explores the completions of the current partial schedule, whose last
   /// start is `t`; `inherited` is a lower bound on all of them (the
-  /// parent's).
-  void dfs(double t, bool prefixOpen, double inherited) {
+  /// parent's). Returns a lower bound on them (the least of its children's,
+  /// its own bound, or a completion's makespan; -infinity once aborted),
+  /// which its remembered signature keeps for near dominance.
+  double dfs(double t, bool prefixOpen, double inherited) {
+    const double kNone = -std::numeric_limits<double>::infinity();
     if (aborted || provenAtRoot)
-      return;
+      return kNone;
     ++nodes;
     if (outOfBudget()) {
       aborted = true;
-      return;
+      return kNone;
     }
     int count = placed.size();
     if (count == n) {
@@ -1028,9 +1131,11 @@ private:
         makespan = std::max(makespan, finish[i]);
       if (makespan < bestMakespan * (1 - 1e-12))
         improve(makespan);
-      return;
+      return makespan;
     }
     double cutoff = bestMakespan * (1 - 1e-9);
+    // The least completion bound seen below this node.
+    double least = std::numeric_limits<double>::infinity();
     // Only sinks left that may run intra-op parallel: all of them at the
     // end, one after another (the exchange rule), is a completion.
     bool onlyParallelSinks = true;
@@ -1044,6 +1149,7 @@ private:
       double busy = 0;
       for (int i : placed)
         busy = std::max(busy, finish[i]);
+      least = std::min(least, busy + sinkTime);
       if (busy + sinkTime < bestMakespan * (1 - 1e-12)) {
         for (int i = 0; i < n; ++i)
           if (!done[i]) {
@@ -1089,8 +1195,22 @@ private:
     // node's completions are no better than those of one already
     // searched), then the bound. At the root the bound is refined fully: an
     // incumbent found later that meets it ends the search.
-    if (bound >= cutoff || !remember(t, prefixOpen))
-      return;
+    if (bound >= cutoff)
+      return std::min(least, bound);
+    double transferred;
+    long slot;
+    if (!remember(t, prefixOpen, cutoff, transferred, slot))
+      return std::min(least, transferred);
+    // Keeps `value` with this node's signature (its bucket is untouched
+    // while its subtree is searched: every node there placed more).
+    auto settle = [&](double value) {
+      if (slot >= 0) {
+        auto it = memo.find(key);
+        if (it != memo.end() && slot < (long)it->second.seen.size())
+          it->second.seen[slot].bound = value;
+      }
+      return value;
+    };
     refine = count == 0;
     bound = std::max(bound,
                      lowerBound(t, count == 0
@@ -1101,7 +1221,7 @@ private:
       rootBound = bound;
     if (bound >= cutoff) {
       learn(bound - origin);
-      return;
+      return settle(std::min(least, bound));
     }
     struct Child {
       int task;
@@ -1147,8 +1267,11 @@ private:
     for (const Child &c : children) {
       double d = latency(c);
       if (c.start + d + tail[c.task] - p.tasks[c.task].best() >=
-          bestMakespan * (1 - 1e-9))
+          bestMakespan * (1 - 1e-9)) {
+        least = std::min(least,
+                         c.start + d + tail[c.task] - p.tasks[c.task].best());
         continue;
+      }
       start[c.task] = c.start;
       finish[c.task] = c.start + d;
       parallel[c.task] = c.par;
@@ -1156,15 +1279,18 @@ private:
       key.flip(c.task);
       placed.push_back(c.task);
       bool stillPrefix = prefixOpen && c.par && pred[c.task].empty();
-      dfs(c.start, stillPrefix, bound);
+      least = std::min(least, dfs(c.start, stillPrefix, bound));
       placed.pop_back();
       key.flip(c.task);
       done[c.task] = 0;
       if (aborted || provenAtRoot)
-        return;
+        return kNone;
     }
-    // Every completion from here is found or no shorter than the incumbent.
-    learn(bestMakespan * (1 - 1e-9) - origin);
+    // Every completion from here ends at or after the least of its
+    // children's bounds (and this node's own bound).
+    least = std::max(least, bound);
+    learn(least - origin);
+    return settle(least);
   }
 
   const Problem &p;
