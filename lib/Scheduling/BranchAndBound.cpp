@@ -947,13 +947,15 @@ private:
     return delta;
   }
 
-  /// Records the current partial schedule (at `slot` of its bucket, or -1
-  /// when too many are kept); false if one seen before dominates it, with
-  /// `transferred` a lower bound on its completions (-infinity if none is
-  /// known). `cutoff`: the makespan its completions must beat.
+  /// Records the current partial schedule (at `slot` of `*kept`, its
+  /// bucket; null when too many are kept); false if one seen before
+  /// dominates it, with `transferred` a lower bound on its completions
+  /// (-infinity if none is known). `cutoff`: the makespan its completions
+  /// must beat.
   bool remember(double t, bool prefixOpen, double cutoff, double &transferred,
-                long &slot) {
-    slot = -1;
+                Bucket *&kept, size_t &slot) {
+    kept = nullptr;
+    slot = 0;
     transferred = -std::numeric_limits<double>::infinity();
     current.clear();
     double maxFinish = t;
@@ -1059,13 +1061,13 @@ private:
         seen.begin(), seen.end(), t - 2 * tol,
         [](const Signature &s, double time) { return s.time < time; });
     size_t before = seen.size();
-    auto kept = std::remove_if(from, seen.end(), [&](const Signature &s) {
+    auto survivors = std::remove_if(from, seen.end(), [&](const Signature &s) {
       if (!dominatedBy(s))
         return false;
       bucket.live -= s.count;
       return true;
     });
-    seen.erase(kept, seen.end());
+    seen.erase(survivors, seen.end());
     states -= before - seen.size();
     if (states < limits.maxStates || limits.maxStates <= 0) {
       // Compact the pool once most of it is dropped signatures'.
@@ -1091,6 +1093,7 @@ private:
       auto at = std::upper_bound(
           seen.begin(), seen.end(), t,
           [](double time, const Signature &s) { return time < s.time; });
+      kept = &bucket;
       slot = at - seen.begin();
       seen.insert(at, sig);
       ++states;
@@ -1198,17 +1201,16 @@ private:
     if (bound >= cutoff)
       return std::min(least, bound);
     double transferred;
-    long slot;
-    if (!remember(t, prefixOpen, cutoff, transferred, slot))
+    Bucket *kept;
+    size_t slot;
+    if (!remember(t, prefixOpen, cutoff, transferred, kept, slot))
       return std::min(least, transferred);
     // Keeps `value` with this node's signature (its bucket is untouched
-    // while its subtree is searched: every node there placed more).
+    // while its subtree is searched: every node there placed more; the
+    // hash map's elements stay where they are).
     auto settle = [&](double value) {
-      if (slot >= 0) {
-        auto it = memo.find(key);
-        if (it != memo.end() && slot < (long)it->second.seen.size())
-          it->second.seen[slot].bound = value;
-      }
+      if (kept)
+        kept->seen[slot].bound = value;
       return value;
     };
     refine = count == 0;
