@@ -27,7 +27,9 @@
 // intra-op-parallel task, which nothing overlaps), every completion starts
 // from an idle chip; the search of such a node, once finished, shows how long
 // its completions take at least, and any node with the same placed set
-// inherits that, shifted to its own start.
+// inherits that, shifted to its own start. A completion for a placed set,
+// less the tasks of a larger one, is a completion for the larger one: what
+// was learned for a set with one ready task more bounds it too.
 //
 // Dominance: two partial schedules that placed the same tasks, A with its
 // last start no later than B's, and every task of A still running after B's
@@ -1185,6 +1187,18 @@ private:
       if (it != remaining.end()) {
         learned = &it->second;
         bound = std::max(bound, origin + *learned);
+      }
+      // Placing one more task first never leaves more to do: what was
+      // learned for a set with one ready task more bounds this one.
+      for (int j = 0; j < n && bound < cutoff; ++j) {
+        if (done[j] || !std::all_of(pred[j].begin(), pred[j].end(),
+                                    [&](int a) { return done[a] != 0; }))
+          continue;
+        TaskSet more = key;
+        more.flip(j);
+        auto found = remaining.find(more);
+        if (found != remaining.end())
+          bound = std::max(bound, origin + found->second);
       }
     }
     auto learn = [&](double rest) {
