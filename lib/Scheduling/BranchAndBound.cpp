@@ -29,7 +29,7 @@
 // its completions take at least, and any node with the same placed set
 // inherits that, shifted to its own start. A completion for a placed set,
 // less the tasks of a larger one, is a completion for the larger one: what
-// was learned for a set with one ready task more bounds it too.
+// was learned for a set with one or two tasks more bounds it too.
 //
 // Dominance: two partial schedules that placed the same tasks, A with its
 // last start no later than B's, and every task of A still running after B's
@@ -1188,17 +1188,32 @@ private:
         learned = &it->second;
         bound = std::max(bound, origin + *learned);
       }
-      // Placing one more task first never leaves more to do: what was
-      // learned for a set with one ready task more bounds this one.
-      for (int j = 0; j < n && bound < cutoff; ++j) {
-        if (done[j] || !std::all_of(pred[j].begin(), pred[j].end(),
-                                    [&](int a) { return done[a] != 0; }))
-          continue;
-        TaskSet more = key;
-        more.flip(j);
+      // Placing more tasks first never leaves more to do: what was learned
+      // for a set with one or two tasks more (each ready once the other
+      // is placed) bounds this one.
+      auto readyWith = [&](int j, int extra) {
+        return !done[j] &&
+               std::all_of(pred[j].begin(), pred[j].end(),
+                           [&](int a) { return done[a] || a == extra; });
+      };
+      auto boundBy = [&](const TaskSet &more) {
         auto found = remaining.find(more);
         if (found != remaining.end())
           bound = std::max(bound, origin + found->second);
+      };
+      for (int j = 0; j < n && bound < cutoff; ++j) {
+        if (!readyWith(j, -1))
+          continue;
+        TaskSet more = key;
+        more.flip(j);
+        boundBy(more);
+        for (int q = j + 1; q < n && bound < cutoff; ++q) {
+          if (!readyWith(q, j))
+            continue;
+          TaskSet two = more;
+          two.flip(q);
+          boundBy(two);
+        }
       }
     }
     auto learn = [&](double rest) {
