@@ -355,6 +355,16 @@ TEST(BranchAndBound, MatchesBruteForceWhereVectorAreaIsTight) {
   EXPECT_GE(tight, 5);
 }
 
+/// A task of `kind` with one-unit latency `single` and intra-op-parallel
+/// latency `parallel`, for hand-written problems.
+Task makeTask(UnitKind kind, double single, double parallel) {
+  Task t;
+  t.kind = kind;
+  t.single = single;
+  t.parallel = parallel;
+  return t;
+}
+
 /// The dominance test compares running sinks by the units they hold, not
 /// by name: a partial schedule whose sinks hold tensor units longer must
 /// not dominate one whose sinks end sooner. Here (found among random
@@ -364,19 +374,12 @@ TEST(BranchAndBound, RunningSinksHoldTheirUnits) {
   Problem p;
   p.tensorUnits = 3;
   p.vectorUnits = 3;
-  auto add = [&](UnitKind kind, double single, double parallel) {
-    Task t;
-    t.kind = kind;
-    t.single = single;
-    t.parallel = parallel;
-    p.tasks.push_back(t);
-  };
-  add(UnitKind::Vector, 3.12, 0.9984);
-  add(UnitKind::Tensor, 2.85, 0.95);
-  add(UnitKind::Tensor, 8.09, 2.69667);
-  add(UnitKind::Vector, 10.09, 6.3567);
-  add(UnitKind::Tensor, 10.16, 5.3848);
-  add(UnitKind::Tensor, 8.48, 6.2752);
+  p.tasks = {makeTask(UnitKind::Vector, 3.12, 0.9984),
+             makeTask(UnitKind::Tensor, 2.85, 0.95),
+             makeTask(UnitKind::Tensor, 8.09, 2.69667),
+             makeTask(UnitKind::Vector, 10.09, 6.3567),
+             makeTask(UnitKind::Tensor, 10.16, 5.3848),
+             makeTask(UnitKind::Tensor, 8.48, 6.2752)};
   p.edges = {{0, 1}, {0, 2}};
   double optimum = expectSearchIsExact(p, 0);
   EXPECT_NEAR(optimum, 11.33, 1e-9);
@@ -391,20 +394,13 @@ TEST(BranchAndBound, DelayedCompletionsNeedAnEmptyChip) {
   Problem p;
   p.tensorUnits = 3;
   p.vectorUnits = 1;
-  auto add = [&](UnitKind kind, double single, double parallel) {
-    Task t;
-    t.kind = kind;
-    t.single = single;
-    t.parallel = parallel;
-    p.tasks.push_back(t);
-  };
-  add(UnitKind::Vector, 2.97, 2.5245);
-  add(UnitKind::Tensor, 1, 1.0 / 3);
-  add(UnitKind::Tensor, 4.39, 4.39 / 3);
-  add(UnitKind::Tensor, 0.77, 0.7315);
-  add(UnitKind::Vector, 4.76, 3.9984);
-  add(UnitKind::None, 6.32, 6.32);
-  add(UnitKind::Vector, 7.71, 3.4695);
+  p.tasks = {makeTask(UnitKind::Vector, 2.97, 2.5245),
+             makeTask(UnitKind::Tensor, 1, 1.0 / 3),
+             makeTask(UnitKind::Tensor, 4.39, 4.39 / 3),
+             makeTask(UnitKind::Tensor, 0.77, 0.7315),
+             makeTask(UnitKind::Vector, 4.76, 3.9984),
+             makeTask(UnitKind::None, 6.32, 6.32),
+             makeTask(UnitKind::Vector, 7.71, 3.4695)};
   p.edges = {{0, 4}, {0, 5}, {0, 6}, {1, 6}, {2, 3}, {2, 4}, {3, 4}};
   double optimum = expectSearchIsExact(p, 0);
   EXPECT_NEAR(optimum, 13.3895, 1e-9);
@@ -419,22 +415,15 @@ TEST(BranchAndBound, NearDominanceBoundLessTheShift) {
   Problem p;
   p.tensorUnits = 4;
   p.vectorUnits = 2;
-  auto add = [&](UnitKind kind, double single, double parallel) {
-    Task t;
-    t.kind = kind;
-    t.single = single;
-    t.parallel = parallel;
-    p.tasks.push_back(t);
-  };
-  add(UnitKind::Tensor, 8.15, 9.78);
-  add(UnitKind::Fused, 9.17, 4.585);
-  add(UnitKind::Tensor, 5.13, 3.5397);
-  add(UnitKind::Tensor, 7.54, 1.885);
-  add(UnitKind::Tensor, 1.49, 1.788);
-  add(UnitKind::Fused, 7.11, 2.7018);
-  add(UnitKind::Tensor, 5.24, 5.2924);
-  add(UnitKind::None, 2.05, 2.05);
-  add(UnitKind::Tensor, 3.25, 0.8125);
+  p.tasks = {makeTask(UnitKind::Tensor, 8.15, 9.78),
+             makeTask(UnitKind::Fused, 9.17, 4.585),
+             makeTask(UnitKind::Tensor, 5.13, 3.5397),
+             makeTask(UnitKind::Tensor, 7.54, 1.885),
+             makeTask(UnitKind::Tensor, 1.49, 1.788),
+             makeTask(UnitKind::Fused, 7.11, 2.7018),
+             makeTask(UnitKind::Tensor, 5.24, 5.2924),
+             makeTask(UnitKind::None, 2.05, 2.05),
+             makeTask(UnitKind::Tensor, 3.25, 0.8125)};
   p.edges = {{0, 8}, {1, 6}, {1, 8}, {2, 4}, {2, 5},
              {2, 8}, {3, 5}, {4, 5}, {5, 7}, {6, 8}};
   double optimum = expectSearchIsExact(p, 0);
