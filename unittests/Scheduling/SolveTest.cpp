@@ -368,8 +368,8 @@ Task makeTask(UnitKind kind, double single, double parallel) {
 /// The search is exact on problems with up to 8 tensor and 4 vector units,
 /// all four kinds, intra-op-parallel latencies that scale perfectly, partly
 /// or not at all, and whole or fractional latencies: the mix on which the
-/// regression problems below were found (3,000 such problems of 5 to 9
-/// tasks matched the brute force with the trial count raised).
+/// regression problems below were found (3,000 passed with the trial
+/// count raised).
 TEST(BranchAndBound, MatchesBruteForceOnMixedUnitCounts) {
   std::mt19937 rng(59);
   std::uniform_int_distribution<int> tensorUnits(1, 8), vectorUnits(1, 4),
