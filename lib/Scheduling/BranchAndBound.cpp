@@ -165,6 +165,7 @@ public:
       succ[a].push_back(b);
     }
     topo = p.topologicalOrder();
+    reverseTopo.assign(topo.rbegin(), topo.rend());
     reach = p.reachability();
     for (int i = 0; i < n; ++i) {
       const Task &t = p.tasks[i];
@@ -238,7 +239,8 @@ public:
       busy = std::max(busy, finish[i]);
     double bound = busy;
     double free = busy - t; // time before any unplaced task must wait
-    // Earliest starts at best latencies; the critical path ends at `top`.
+    // Earliest starts at best latencies (earliestStarts, fused with the
+    // critical path: this runs at every node); the path ends at `top`.
     est.assign(n, 0);
     int top = -1;
     double path = -1;
@@ -504,7 +506,7 @@ private:
   /// the cutoff), or the cutoff when some task fits neither mode.
   double forcedModePath(double t, double cutoff, const double slack[2]) {
     bool forced = false;
-    modeLatency.resize(n);
+    modeLatency.assign(n, 0);
     for (int j = 0; j < n; ++j) {
       if (done[j])
         continue;
@@ -532,28 +534,31 @@ private:
     }
     if (!forced)
       return 0;
-    modeEst.assign(n, 0);
-    modeTail.assign(n, 0);
+    // Successors of unplaced tasks are unplaced: their tails ignore the
+    // placed ones' latencies.
+    earliestStarts(t, modeLatency, modeEst);
+    longestPaths(reverseTopo, succ, modeLatency, modeTail, modeVia);
+    double longest = 0;
+    for (int j = 0; j < n; ++j)
+      if (!done[j])
+        longest = std::max(longest, modeEst[j] + modeTail[j]);
+    return std::min(longest, cutoff);
+  }
+
+  /// Earliest starts `e` of the unplaced tasks at or after `t`, each after
+  /// its placed predecessors' finishes and its unplaced ones' earliest
+  /// starts plus `latency`.
+  void earliestStarts(double t, const std::vector<double> &latency,
+                      std::vector<double> &e) const {
+    e.assign(n, 0);
     for (int j : topo) {
       if (done[j])
         continue;
-      double e = t;
+      double at = t;
       for (int a : pred[j])
-        e = std::max(e, done[a] ? finish[a] : modeEst[a] + modeLatency[a]);
-      modeEst[j] = e;
+        at = std::max(at, done[a] ? finish[a] : e[a] + latency[a]);
+      e[j] = at;
     }
-    double longest = 0;
-    for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
-      int j = *it;
-      if (done[j])
-        continue;
-      double after = 0;
-      for (int b : succ[j])
-        after = std::max(after, modeTail[b]);
-      modeTail[j] = after + modeLatency[j];
-      longest = std::max(longest, modeEst[j] + modeTail[j]);
-    }
-    return std::min(longest, cutoff);
   }
 
   /// A bound for the long off-path tasks given the short components
@@ -854,59 +859,55 @@ private:
     return false;
   }
 
-  /// Whether the running tasks [a, ae) hold, at every instant after `tB`,
-  /// no more units than [b, be) (both latest finish first): an
-  /// intra-op-parallel one only within one of the other's, and per kind
-  /// the i-th latest finish no later than the other's.
-  bool unitsWithin(const Running *a, const Running *ae, const Running *b,
-                   const Running *be, double tB, double tol) const {
-    while (ae != a && (ae - 1)->finish <= tB + tol)
+  /// The least delay of the running tasks [b, be) after which the running
+  /// tasks [a, ae) (both latest finish first) hold, at every instant after
+  /// `tB`, no more units than they: an intra-op-parallel one only within
+  /// one of the others' (or past all of them), and per kind the i-th latest
+  /// finish no later than the others' (or than `tB`). Stops early once
+  /// above `limit`.
+  double unitsShift(const Running *a, const Running *ae, const Running *b,
+                    const Running *be, double tB, double limit) const {
+    while (ae != a && (ae - 1)->finish <= tB)
       --ae;
     if (a == ae)
-      return true;
+      return 0;
     auto isParallel = [](const Running &r) { return r.parallel; };
     const Running *aParallel = std::find_if(a, ae, isParallel);
     const Running *bParallel = std::find_if(b, be, isParallel);
     // An intra-op-parallel task runs alone.
     if (aParallel != ae)
-      return bParallel != be && bParallel->finish >= aParallel->finish - tol;
+      return aParallel->finish - (bParallel != be ? bParallel->finish : tB);
     if (bParallel != be)
-      return a->finish <= bParallel->finish + tol;
-    for (int kind = 0; kind < 2; ++kind) {
+      return std::max(0.0, a->finish - bParallel->finish);
+    double delta = 0;
+    for (int kind = 0; kind < 2 && delta <= limit; ++kind) {
       auto uses = kind == 0 ? usesTensor : usesVector;
       const Running *q = b;
-      for (const Running *r = a; r != ae; ++r) {
+      for (const Running *r = a; r != ae && delta <= limit; ++r) {
         if (!uses(p.tasks[r->task].kind))
           continue;
         while (q != be && !uses(p.tasks[q->task].kind))
           ++q;
-        if (q == be || q->finish < r->finish - tol)
-          return false;
-        ++q;
+        delta = std::max(delta, r->finish - (q != be ? q->finish : tB));
+        if (q != be)
+          ++q;
       }
     }
-    return true;
+    return delta;
   }
 
   /// The least shift `delta` such that the partial schedule `sg` (of the
   /// current placed set, in `bucket`) dominates the current one (last start
-  /// `t`, running tasks `current`, looked up in runningFinish) delayed by
-  /// `delta`: every completion of the current one, delayed by `delta`,
-  /// completes `sg` too. Stops early once above `limit`.
+  /// `t`, running tasks `current`, looked up in runningFinish, the last
+  /// ending at `latest`) delayed by `delta`: every completion of the
+  /// current one, delayed by `delta`, completes `sg` too. Stops early once
+  /// above `limit`. Dominance is a shift within the tolerance.
   double shiftNeeded(const Signature &sg, const Bucket &bucket, double t,
-                     double limit) const {
-    // Its completions start at or after its last start.
-    double delta = std::max(0.0, sg.time - t);
-    // An intra-op-parallel task needs the chip empty: sg's running tasks
-    // (of any kind) end no later than this one's, delayed.
-    double latest = t;
-    const Running *currentParallel = nullptr;
-    for (const Running &c : current) {
-      latest = std::max(latest, c.finish);
-      if (c.parallel)
-        currentParallel = &c;
-    }
-    delta = std::max(delta, sg.maxFinish - latest);
+                     double latest, double limit) const {
+    // Its completions start at or after its last start, and an
+    // intra-op-parallel task needs the chip empty: sg's running tasks (of
+    // any kind) end no later than this one's, delayed.
+    double delta = std::max({0.0, sg.time - t, sg.maxFinish - latest});
     const Running *first = bucket.pool.data() + sg.offset;
     const Running *last = first + sg.count;
     // Running tasks that others depend on: by name (their successors wait
@@ -922,31 +923,11 @@ private:
       else
         delta = std::max(delta, r->finish - f);
     }
-    // While an intra-op-parallel task runs here nothing else does: the
-    // chip-empty shift above covers the units.
-    if (delta > limit || currentParallel)
+    if (delta > limit)
       return delta;
-    // The units held: an intra-op-parallel task only past the empty chip,
-    // else per kind the i-th latest finish against this one's.
-    for (const Running *r = first; r != last; ++r)
-      if (r->parallel && r->finish > t)
-        return std::max(delta, r->finish - t);
-    for (int kind = 0; kind < 2 && delta <= limit; ++kind) {
-      auto uses = kind == 0 ? usesTensor : usesVector;
-      size_t q = 0;
-      for (const Running *r = first; r != last; ++r) {
-        if (r->finish <= t)
-          break;
-        if (!uses(p.tasks[r->task].kind))
-          continue;
-        while (q < current.size() && !uses(p.tasks[current[q].task].kind))
-          ++q;
-        double f = q < current.size() ? current[q].finish : t;
-        delta = std::max(delta, r->finish - f);
-        ++q;
-      }
-    }
-    return delta;
+    return std::max(delta,
+                    unitsShift(first, last, current.data(),
+                               current.data() + current.size(), t, limit));
   }
 
   /// Records the current partial schedule (at `slot` of `*kept`, its
@@ -990,20 +971,7 @@ private:
         return true;
       if (s.maxFinish > maxFinish + tol)
         return false; // its last task ends after every one of this
-      const Running *first = bucket.pool.data() + s.offset;
-      const Running *last = first + s.count;
-      for (const Running *r = first; r != last; ++r) {
-        if (r->finish <= t + tol)
-          break;
-        if (sink[r->task])
-          continue;
-        double f = runningFinish[r->task];
-        if (f < 0 || r->finish > f + tol ||
-            (r->parallel && !runningParallel[r->task]))
-          return false;
-      }
-      return unitsWithin(first, last, current.data(),
-                         current.data() + current.size(), t, tol);
+      return shiftNeeded(s, bucket, t, maxFinish, tol) <= tol;
     };
     bool dominated = false;
     for (auto it = seen.begin(); it != later && !dominated; ++it) {
@@ -1021,7 +989,7 @@ private:
         if (!(margin > 0) || sg.time > t + margin ||
             (prefixOpen && !sg.prefixOpen))
           continue;
-        double delta = shiftNeeded(sg, bucket, t, margin);
+        double delta = shiftNeeded(sg, bucket, t, maxFinish, margin);
         if (delta <= margin) {
           dominated = true;
           transferred = sg.bound - delta;
@@ -1056,8 +1024,8 @@ private:
             (r.parallel && !o->parallel))
           return false;
       }
-      return unitsWithin(current.data(), current.data() + current.size(), first,
-                         last, s.time, sTol);
+      return unitsShift(current.data(), current.data() + current.size(), first,
+                        last, s.time, sTol) <= sTol;
     };
     auto from = std::lower_bound(
         seen.begin(), seen.end(), t - 2 * tol,
@@ -1329,7 +1297,9 @@ private:
   SearchLimits limits;
   std::vector<std::vector<int>> pred, succ;
   std::vector<std::vector<bool>> reach;
-  std::vector<int> topo;
+  std::vector<int> topo, reverseTopo;
+  /// Per task: its longest path to the end and one-unit progress rate at
+  /// best latencies.
   std::vector<double> tail, rate;
   std::vector<bool> canParallel;
   /// Tasks nothing depends on (the dominance test compares them by the
@@ -1360,6 +1330,7 @@ private:
 
   // Scratch.
   std::vector<double> est, windowChain, modeLatency, modeEst, modeTail;
+  std::vector<int> modeVia;
   std::vector<char> onPath;
   std::vector<int> chain;
   std::vector<double> span, gain;

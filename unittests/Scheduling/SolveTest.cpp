@@ -365,6 +365,18 @@ Task makeTask(UnitKind kind, double single, double parallel) {
   return t;
 }
 
+/// A problem on `tensorUnits` + `vectorUnits` units of `tasks` and `edges`.
+Problem makeProblem(int64_t tensorUnits, int64_t vectorUnits,
+                    std::vector<Task> tasks,
+                    std::vector<std::pair<int, int>> edges) {
+  Problem p;
+  p.tensorUnits = tensorUnits;
+  p.vectorUnits = vectorUnits;
+  p.tasks = std::move(tasks);
+  p.edges = std::move(edges);
+  return p;
+}
+
 /// The search is exact on problems with up to 8 tensor and 4 vector units,
 /// all four kinds, intra-op-parallel latencies that scale perfectly, partly
 /// or not at all, and whole or fractional latencies: the mix on which the
@@ -415,18 +427,15 @@ TEST(BranchAndBound, MatchesBruteForceOnMixedUnitCounts) {
 /// problems) ignoring the units sinks hold loses the optimum: 11.9384
 /// instead of the brute force's 11.33.
 TEST(BranchAndBound, RunningSinksHoldTheirUnits) {
-  Problem p;
-  p.tensorUnits = 3;
-  p.vectorUnits = 3;
-  p.tasks = {makeTask(UnitKind::Vector, 3.12, 0.9984),
-             makeTask(UnitKind::Tensor, 2.85, 0.95),
-             makeTask(UnitKind::Tensor, 8.09, 2.69667),
-             makeTask(UnitKind::Vector, 10.09, 6.3567),
-             makeTask(UnitKind::Tensor, 10.16, 5.3848),
-             makeTask(UnitKind::Tensor, 8.48, 6.2752)};
-  p.edges = {{0, 1}, {0, 2}};
-  double optimum = expectSearchIsExact(p, 0);
-  EXPECT_NEAR(optimum, 11.33, 1e-9);
+  Problem p = makeProblem(3, 3,
+                          {makeTask(UnitKind::Vector, 3.12, 0.9984),
+                           makeTask(UnitKind::Tensor, 2.85, 0.95),
+                           makeTask(UnitKind::Tensor, 8.09, 2.69667),
+                           makeTask(UnitKind::Vector, 10.09, 6.3567),
+                           makeTask(UnitKind::Tensor, 10.16, 5.3848),
+                           makeTask(UnitKind::Tensor, 8.48, 6.2752)},
+                          {{0, 1}, {0, 2}});
+  EXPECT_NEAR(expectSearchIsExact(p, 0), 11.33, 1e-9);
 }
 
 /// Near dominance delays a partial schedule's completions onto one searched
@@ -435,19 +444,17 @@ TEST(BranchAndBound, RunningSinksHoldTheirUnits) {
 /// random problems; one vector unit, a collective sink) forgetting that
 /// returns 13.7773 instead of the brute force's 13.3895.
 TEST(BranchAndBound, DelayedCompletionsNeedAnEmptyChip) {
-  Problem p;
-  p.tensorUnits = 3;
-  p.vectorUnits = 1;
-  p.tasks = {makeTask(UnitKind::Vector, 2.97, 2.5245),
-             makeTask(UnitKind::Tensor, 1, 1.0 / 3),
-             makeTask(UnitKind::Tensor, 4.39, 4.39 / 3),
-             makeTask(UnitKind::Tensor, 0.77, 0.7315),
-             makeTask(UnitKind::Vector, 4.76, 3.9984),
-             makeTask(UnitKind::None, 6.32, 6.32),
-             makeTask(UnitKind::Vector, 7.71, 3.4695)};
-  p.edges = {{0, 4}, {0, 5}, {0, 6}, {1, 6}, {2, 3}, {2, 4}, {3, 4}};
-  double optimum = expectSearchIsExact(p, 0);
-  EXPECT_NEAR(optimum, 13.3895, 1e-9);
+  Problem p =
+      makeProblem(3, 1,
+                  {makeTask(UnitKind::Vector, 2.97, 2.5245),
+                   makeTask(UnitKind::Tensor, 1, 1.0 / 3),
+                   makeTask(UnitKind::Tensor, 4.39, 4.39 / 3),
+                   makeTask(UnitKind::Tensor, 0.77, 0.7315),
+                   makeTask(UnitKind::Vector, 4.76, 3.9984),
+                   makeTask(UnitKind::None, 6.32, 6.32),
+                   makeTask(UnitKind::Vector, 7.71, 3.4695)},
+                  {{0, 4}, {0, 5}, {0, 6}, {1, 6}, {2, 3}, {2, 4}, {3, 4}});
+  EXPECT_NEAR(expectSearchIsExact(p, 0), 13.3895, 1e-9);
 }
 
 /// A partial schedule pruned by near dominance inherits the other's bound
@@ -456,22 +463,27 @@ TEST(BranchAndBound, DelayedCompletionsNeedAnEmptyChip) {
 /// problems) the unshifted bound hides the optimum, the brute force's
 /// 17.5125.
 TEST(BranchAndBound, NearDominanceBoundLessTheShift) {
-  Problem p;
-  p.tensorUnits = 4;
-  p.vectorUnits = 2;
-  p.tasks = {makeTask(UnitKind::Tensor, 8.15, 9.78),
-             makeTask(UnitKind::Fused, 9.17, 4.585),
-             makeTask(UnitKind::Tensor, 5.13, 3.5397),
-             makeTask(UnitKind::Tensor, 7.54, 1.885),
-             makeTask(UnitKind::Tensor, 1.49, 1.788),
-             makeTask(UnitKind::Fused, 7.11, 2.7018),
-             makeTask(UnitKind::Tensor, 5.24, 5.2924),
-             makeTask(UnitKind::None, 2.05, 2.05),
-             makeTask(UnitKind::Tensor, 3.25, 0.8125)};
-  p.edges = {{0, 8}, {1, 6}, {1, 8}, {2, 4}, {2, 5},
-             {2, 8}, {3, 5}, {4, 5}, {5, 7}, {6, 8}};
-  double optimum = expectSearchIsExact(p, 0);
-  EXPECT_NEAR(optimum, 17.5125, 1e-9);
+  Problem p = makeProblem(4, 2,
+                          {makeTask(UnitKind::Tensor, 8.15, 9.78),
+                           makeTask(UnitKind::Fused, 9.17, 4.585),
+                           makeTask(UnitKind::Tensor, 5.13, 3.5397),
+                           makeTask(UnitKind::Tensor, 7.54, 1.885),
+                           makeTask(UnitKind::Tensor, 1.49, 1.788),
+                           makeTask(UnitKind::Fused, 7.11, 2.7018),
+                           makeTask(UnitKind::Tensor, 5.24, 5.2924),
+                           makeTask(UnitKind::None, 2.05, 2.05),
+                           makeTask(UnitKind::Tensor, 3.25, 0.8125)},
+                          {{0, 8},
+                           {1, 6},
+                           {1, 8},
+                           {2, 4},
+                           {2, 5},
+                           {2, 8},
+                           {3, 5},
+                           {4, 5},
+                           {5, 7},
+                           {6, 8}});
+  EXPECT_NEAR(expectSearchIsExact(p, 0), 17.5125, 1e-9);
 }
 
 /// The path relaxation is a lower bound: never above the brute-force
