@@ -48,6 +48,9 @@ Schedule mlir::phaze::sched::annealSchedule(const Problem &p, const Schedule &s,
   double scale = 0.01 * s.makespan;
   double timeShare = 0; // of the time limit, checked every 16 steps
   for (int64_t step = 0;; ++step) {
+    if ((step & 15) == 0 && limits.stop &&
+        limits.stop->load(std::memory_order_relaxed))
+      break;
     if (limits.timeLimitS > 0 && (step & 15) == 0)
       timeShare = elapsed() / limits.timeLimitS;
     double progress = std::max(

@@ -235,6 +235,7 @@ public:
     r.schedule = best;
     r.complete = !aborted;
     r.nodes = nodes;
+    r.cutoff = bestMakespan;
     return r;
   }
 
@@ -865,11 +866,17 @@ private:
   bool outOfBudget() {
     if (limits.maxNodes > 0 && nodes > limits.maxNodes)
       return true;
-    if (limits.timeLimitS > 0 && (nodes & 255) == 0 &&
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
-                .count() >= limits.timeLimitS)
+    if ((nodes & 255) != 1)
+      return false;
+    if (limits.stop && limits.stop->load(std::memory_order_relaxed))
       return true;
-    return false;
+    if (limits.sharedMakespan)
+      bestMakespan = std::min(
+          bestMakespan, limits.sharedMakespan->load(std::memory_order_relaxed));
+    return limits.timeLimitS > 0 &&
+           std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         begin)
+                   .count() >= limits.timeLimitS;
   }
 
   /// The least delay of the running tasks [b, be) after which the running
@@ -1089,6 +1096,8 @@ private:
     if (makespan <= rootBound * (1 + 1e-9))
       provenAtRoot = true;
     bestMakespan = makespan;
+    if (limits.sharedMakespan)
+      lowerShared(*limits.sharedMakespan, makespan);
     best.start = start;
     best.parallel.assign(n, false);
     for (int i = 0; i < n; ++i)
@@ -1274,6 +1283,8 @@ private:
               [&](const Child &a, const Child &b) {
                 if (a.start != b.start)
                   return a.start < b.start;
+                if (limits.earliestFinishFirst)
+                  return latency(a) < latency(b);
                 return tail[a.task] - latency(a) > tail[b.task] - latency(b);
               });
     // Left shift (see the top of the file): only children that start

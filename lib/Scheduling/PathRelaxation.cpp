@@ -507,6 +507,7 @@ mlir::phaze::sched::pathRelaxationBound(const Problem &p,
         0.01, options.timeLimitS - std::chrono::duration<double>(
                                        std::chrono::steady_clock::now() - begin)
                                        .count());
+  milp.stop = options.stop;
   milp.cutsAndHeuristics = false; // measured faster on these models
   // Fewer strong-branching candidates, pseudo-costs trusted after one
   // branch: with the core rows CBC's search is a few nodes and its strong

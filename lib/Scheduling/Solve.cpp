@@ -12,11 +12,13 @@
 #include "phaze/Solver/MILP.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <set>
+#include <thread>
 
 using namespace mlir::phaze;
 using namespace mlir::phaze::sched;
@@ -144,9 +146,96 @@ static SolveResult listScheduleWithBound(const Problem &p) {
   return r;
 }
 
+namespace {
+/// The second thread of a solve (SolveOptions::threads), beside the
+/// sequence below in the first: on wide blocks first the branch and bound
+/// with the lower bound as its target (whether a schedule meets it: the
+/// bounds below the cutoff then hold every kind's idle time to what the
+/// bound allows), then, and on chain-like blocks at once, the branch and
+/// bound from the best schedule in the other child order. The threads
+/// share the best makespan; each stops the other once it is done.
+class Portfolio {
+public:
+  ~Portfolio() { finish(); }
+
+  /// Starts on `p` from `incumbent`, with `target` (when finite) first,
+  /// for `seconds`.
+  void start(const Problem &p, const Schedule &incumbent, double target,
+             double seconds) {
+    shared.store(incumbent.makespan);
+    worker = std::thread([this, &p, incumbent, target, seconds] {
+      auto begin = std::chrono::steady_clock::now();
+      SearchLimits limits;
+      limits.timeLimitS = seconds;
+      limits.stop = &stop;
+      if (target < incumbent.makespan) {
+        // A schedule that meets the target (up to the relative 1e-9 of a
+        // proof) is optimal; the incumbent with a makespan just above that
+        // only sets the cutoff (the search's is a billionth below it).
+        Schedule aim = incumbent;
+        aim.makespan = target * (1 + 2e-9);
+        SearchResult found = branchAndBound(p, aim, limits);
+        if (found.schedule.makespan <= target * (1 + 1e-9)) {
+          result = std::move(found);
+          result.complete = true;
+          done.store(true);
+          return;
+        }
+        limits.timeLimitS -= std::chrono::duration<double>(
+                                 std::chrono::steady_clock::now() - begin)
+                                 .count();
+        if (limits.timeLimitS <= 0 || stop.load())
+          return;
+      }
+      limits.sharedMakespan = &shared;
+      limits.earliestFinishFirst = true;
+      result = branchAndBound(p, incumbent, limits);
+      if (result.complete)
+        done.store(true);
+    });
+  }
+  bool started() const { return worker.joinable(); }
+  /// Whether the second thread finished its search (a proof).
+  bool finished() const { return done.load(std::memory_order_relaxed); }
+  /// Lowers the shared makespan to `makespan` if that is lower.
+  void publish(double makespan) { lowerShared(shared, makespan); }
+  /// Stops and joins the second thread.
+  void finish() {
+    if (!worker.joinable())
+      return;
+    stop.store(true);
+    worker.join();
+  }
+  /// After finish(): takes the second thread's schedule when it is
+  /// shorter, and its proof.
+  void merge(SolveResult &r) const {
+    if (!result.schedule.start.empty() &&
+        result.schedule.makespan < r.schedule.makespan)
+      r.schedule = result.schedule;
+    if (result.complete)
+      // Nothing is shorter than the lower of its schedule and the shared
+      // makespan, which the first thread's schedule is no longer than.
+      r.lowerBound = std::max(r.lowerBound, r.schedule.makespan);
+  }
+  /// Set when the second thread is done: the first thread's searches, CBC
+  /// and the annealing stop at their next check.
+  const std::atomic<bool> *doneFlag() const { return &done; }
+  std::atomic<double> *sharedMakespan() { return &shared; }
+
+private:
+  std::thread worker;
+  std::atomic<bool> stop{false}, done{false};
+  std::atomic<double> shared{std::numeric_limits<double>::infinity()};
+  SearchResult result;
+};
+} // namespace
+
 /// Solves `p` (checked by the caller), whose latencies are of order 1 to
-/// 1000 (see solveSchedule).
-static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
+/// 1000 (see solveSchedule); with `portfolio`, starts its second thread once
+/// the easy cases are settled.
+static SolveResult solveSequential(const Problem &p,
+                                   const SolveOptions &options,
+                                   Portfolio *portfolio) {
   SolveResult r = listScheduleWithBound(p);
   if (r.status == SolveResult::Status::Optimal)
     return r;
@@ -156,12 +245,38 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
                                     std::chrono::steady_clock::now() - start)
                                     .count();
   };
-  auto proven = [&] { return settleIfProven(r); };
+  // With a second thread: publishes the best schedule's makespan, and is
+  // true once that thread has finished (its proof ends the solve).
+  auto proven = [&] {
+    if (portfolio) {
+      portfolio->publish(r.schedule.makespan);
+      if (portfolio->finished())
+        return true;
+    }
+    return settleIfProven(r);
+  };
+  const std::atomic<bool> *stop = portfolio ? portfolio->doneFlag() : nullptr;
+  std::atomic<double> *shared =
+      portfolio ? portfolio->sharedMakespan() : nullptr;
+  r.lowerBound = std::max(r.lowerBound, searchLowerBound(p));
+  if (proven())
+    return r;
+  int n = p.tasks.size();
+  double sum = 0;
+  for (const Task &t : p.tasks)
+    sum += t.best();
+  bool chainLike = sum < 1.75 * criticalPath(p);
+  // The rest runs beside the second thread, if any (it ends a little
+  // before the limit, to be joined within it).
+  if (portfolio && options.timeLimitS > 0 && n <= kMaxSearchTasks)
+    portfolio->start(p, r.schedule,
+                     chainLike ? std::numeric_limits<double>::infinity()
+                               : r.lowerBound,
+                     0.98 * left());
   // A better starting solution: local search over modes, with a share of
   // the time limit.
   r.schedule = improveSchedule(
       p, r.schedule, options.timeLimitS > 0 ? 0.1 * options.timeLimitS : 0);
-  r.lowerBound = std::max(r.lowerBound, searchLowerBound(p));
   if (proven())
     return r;
   // The same from the end: the reversed problem's schedules, mirrored.
@@ -184,6 +299,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   auto anneal = [&](double share, double capS, uint64_t seed = 1) {
     AnnealLimits limits;
     limits.seed = seed;
+    limits.stop = stop;
     limits.timeLimitS =
         options.timeLimitS > 0
             ? std::min({left(), share * options.timeLimitS, capS})
@@ -224,6 +340,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     auto relaxStart = std::chrono::steady_clock::now();
     PathRelaxationOptions relaxOptions;
     relaxOptions.timeLimitS = limit;
+    relaxOptions.stop = stop;
     relaxOptions.target = r.schedule.makespan * (1 - 1e-9);
     relaxOptions.stretchShare =
         chainLike ? kStretchShareChainLike : kStretchShareWide;
@@ -271,7 +388,6 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
   };
   // The exact search: it proves small and chain-like layers optimal and
   // improves the starting solution of the others.
-  int n = p.tasks.size();
   if (n <= kMaxSearchTasks) {
     // Chain-like problems (the tasks' best latencies add up to less than
     // 1.75 times the critical path; measured: transformer backward layers
@@ -300,10 +416,6 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     // search, if not before it) the path relaxation 30 %, the annealing 10 % of
     // the limit and the scheduling MILP the rest: it proves many of them from
     // the schedule the search found.
-    double sum = 0;
-    for (const Task &t : p.tasks)
-      sum += t.best();
-    bool chainLike = sum < 1.75 * criticalPath(p);
     // A short search first: from the end on wide blocks, where it often
     // finds a better schedule than the search from the start (which then
     // prunes with it), from the start on chain-like ones (on the
@@ -333,6 +445,8 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
       Problem held = withModes(p, relaxedModes);
       Schedule start = serialSchedule(held, priorityOrder(held), relaxedModes);
       SearchLimits limits;
+      limits.stop = stop;
+      limits.sharedMakespan = shared;
       if (options.timeLimitS > 0)
         limits.timeLimitS = std::max(1e-3, std::min(0.1 * left(), capS));
       else
@@ -388,6 +502,8 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
       return r;
     double share = chainLike ? 0.95 : close ? 0.9 : 0.4;
     SearchLimits limits;
+    limits.stop = stop;
+    limits.sharedMakespan = shared;
     if (options.timeLimitS > 0)
       limits.timeLimitS = std::max(1e-3, share * left());
     else
@@ -446,6 +562,8 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
 
   std::vector<Cut> cuts;
   for (int round = 0; round < options.maxRounds; ++round) {
+    if (proven())
+      return r;
     // The limit covers all rounds: stop with the best schedule so far.
     if (options.timeLimitS > 0 && round > 0 && left() <= 2 * allowance) {
       r.message = kTimeLimitMessage;
@@ -577,6 +695,7 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     }
     if (options.timeLimitS > 0)
       mo.timeLimitS = std::max(0.01, left() - allowance);
+    mo.stop = stop;
     solver::MilpResult res = solver::solveWithCbc(m, mo);
     r.usedMilp = true;
     r.rounds = round + 1;
@@ -618,6 +737,21 @@ static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
     return r;
   }
   r.message = "too many rounds of unit cuts";
+  return r;
+}
+
+/// solveSequential, with a second thread when the options ask for one.
+static SolveResult solveScaled(const Problem &p, const SolveOptions &options) {
+  if (options.threads < 2 || options.timeLimitS <= 0)
+    return solveSequential(p, options, nullptr);
+  Portfolio portfolio;
+  SolveResult r = solveSequential(p, options, &portfolio);
+  if (!portfolio.started())
+    return r;
+  portfolio.finish();
+  portfolio.merge(r);
+  if (settleIfProven(r))
+    r.message.clear();
   return r;
 }
 

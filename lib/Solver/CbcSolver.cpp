@@ -14,6 +14,7 @@
 
 #include "phaze/Solver/MILP.h"
 
+#include "CbcEventHandler.hpp"
 #include "CbcHeuristic.hpp"
 #include "CbcHeuristicFPump.hpp"
 #include "CbcHeuristicLocal.hpp"
@@ -42,6 +43,20 @@ double toCoin(double v, double inf) {
     return v > 0 ? inf : -inf;
   return v;
 }
+
+/// Stops CBC at its next event once `stop` is set.
+class StopHandler : public CbcEventHandler {
+public:
+  explicit StopHandler(const std::atomic<bool> *flag) : flag(flag) {}
+  CbcAction event(CbcEvent) override {
+    return flag->load(std::memory_order_relaxed) ? CbcEventHandler::stop
+                                                 : noAction;
+  }
+  CbcEventHandler *clone() const override { return new StopHandler(*this); }
+
+private:
+  const std::atomic<bool> *flag;
+};
 
 MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
   MilpResult result;
@@ -158,6 +173,10 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
   if (options.strongBeforeTrust >= 0)
     cbc.setNumberBeforeTrust(options.strongBeforeTrust);
   cbc.setLogLevel(options.logLevel);
+  if (options.stop) {
+    StopHandler handler(options.stop);
+    cbc.passInEventHandler(&handler); // CBC keeps a clone
+  }
   cbc.initialSolve();
   if (cbc.solver()->isProvenPrimalInfeasible()) {
     // With a starting solution, CBC cuts the relaxation off at its
@@ -211,6 +230,9 @@ MilpResult solveImpl(const MilpModel &model, const MilpOptions &options) {
   } else if (haveSolution) {
     result.status = MilpStatus::Feasible;
     result.message = "stopped (time limit) with a feasible solution";
+  } else if (options.stop && options.stop->load()) {
+    result.status = MilpStatus::NoSolution;
+    result.message = "stopped on request before any feasible solution";
   } else if (cbc.isSecondsLimitReached() || cbc.maximumSecondsReached()) {
     result.status = MilpStatus::NoSolution;
     result.message = "time limit reached before any feasible solution";

@@ -150,6 +150,7 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
     sched::SolveOptions so;
     so.timeLimitS = timeLimit;
     so.milp = exact;
+    so.threads = threads;
     r = sched::solveSchedule(p, so);
     std::lock_guard<std::mutex> lock(cache.mutex);
     cache.map.emplace(key, r);

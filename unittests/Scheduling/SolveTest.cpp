@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -717,6 +718,69 @@ TEST(BranchAndBound, NodeLimitIsNotAProof) {
     ++checked;
   }
   EXPECT_EQ(checked, 5);
+}
+
+/// The other child order is exact too; a shared makespan prunes like an
+/// incumbent: with the optimum shared, the search completes with that as its
+/// cutoff and keeps its own (list) schedule when nothing beats it; a stop
+/// set before it starts is not a proof.
+TEST(BranchAndBound, OtherOrderSharedMakespanAndStop) {
+  std::mt19937 rng(61);
+  int shared = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    Problem p = randomProblem(rng, 5 + trial % 4); // 5..8 tasks
+    double optimum = bruteForceDfs(p);
+    Schedule start = listSchedule(p);
+    SearchLimits other;
+    other.earliestFinishFirst = true;
+    SearchResult r = branchAndBound(p, start, other);
+    EXPECT_TRUE(r.complete) << "trial " << trial;
+    EXPECT_NEAR(r.schedule.makespan, optimum, 1e-9) << "trial " << trial;
+    if (start.makespan <= optimum * (1 + 1e-6))
+      continue;
+    std::atomic<double> best{optimum};
+    SearchLimits limits;
+    limits.sharedMakespan = &best;
+    r = branchAndBound(p, start, limits);
+    EXPECT_TRUE(r.complete) << "trial " << trial;
+    EXPECT_NEAR(r.cutoff, optimum, 1e-9) << "trial " << trial;
+    EXPECT_GE(r.schedule.makespan, optimum * (1 - 1e-9)) << "trial " << trial;
+    EXPECT_NEAR(best.load(), optimum, 1e-9) << "trial " << trial;
+    std::atomic<bool> stop{true};
+    SearchLimits stopped;
+    stopped.stop = &stop;
+    EXPECT_FALSE(branchAndBound(p, start, stopped).complete)
+        << "trial " << trial;
+    ++shared;
+  }
+  EXPECT_GE(shared, 10);
+}
+
+/// With two threads the solve gives the brute-force optimum, proven, on
+/// random DAGs (chain-like and wide: the second thread's target search) and
+/// on problems whose optimum meets the vector-area bound.
+TEST(SolveSchedule, TwoThreadsMatchBruteForce) {
+  std::mt19937 rng(67);
+  SolveOptions options;
+  options.threads = 2;
+  options.timeLimitS = 20;
+  for (int trial = 0; trial < 24; ++trial) {
+    Problem p = randomProblem(rng, 6 + trial % 5); // 6..10 tasks
+    if (trial % 2) {
+      // Perfectly scaling vector tasks on two vector units.
+      p.vectorUnits = 2;
+      for (Task &t : p.tasks)
+        if (t.kind == UnitKind::Vector)
+          t.parallel = t.single / 2;
+    }
+    SolveResult r = solveSchedule(p, options);
+    ASSERT_EQ(r.status, SolveResult::Status::Optimal)
+        << "trial " << trial << ": " << r.message;
+    std::string error;
+    ASSERT_TRUE(verify(p, r.schedule, error, 1e-7)) << error;
+    EXPECT_NEAR(r.schedule.makespan, bruteForceDfs(p), 1e-6)
+        << "trial " << trial;
+  }
 }
 
 /// Two sibling contractions after a shared input, 2 tensor units, each 4 s

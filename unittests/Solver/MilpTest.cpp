@@ -14,6 +14,7 @@
 
 #include "gtest/gtest.h"
 
+#include <atomic>
 #include <cmath>
 #include <random>
 #include <thread>
@@ -206,6 +207,49 @@ TEST(Milp, CutoffKeepsOnlyBetterSolutions) {
           << "seed " << seed << ": " << r.message;
       EXPECT_NEAR(r.objective, best, 1e-6) << "seed " << seed;
     }
+  }
+}
+
+/// A stop flag set before the solve: CBC stops at its first node, with no
+/// claim of optimality, on a market split instance (equality knapsacks that
+/// branch and bound cannot settle at the root), and its bound stays valid.
+TEST(Milp, StopFlagEndsTheSolveWithoutAClaim) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> coef(0, 99);
+  MilpModel m;
+  std::vector<int> x;
+  for (int j = 0; j < 30; ++j)
+    x.push_back(m.addBinary(0));
+  std::vector<Term> slack;
+  for (int i = 0; i < 3; ++i) {
+    std::vector<Term> row;
+    double sum = 0;
+    for (int j = 0; j < 30; ++j) {
+      int a = coef(rng);
+      row.push_back({x[j], double(a)});
+      sum += a;
+    }
+    // Minimize the deviation from half the row's sum.
+    int plus = m.addVariable(0, kInfinity, 1, false);
+    int minus = m.addVariable(0, kInfinity, 1, false);
+    row.push_back({plus, -1});
+    row.push_back({minus, 1});
+    double half = std::floor(sum / 2);
+    m.addConstraint(row, half, half);
+  }
+  std::atomic<bool> stop{true};
+  MilpOptions options;
+  options.stop = &stop;
+  options.timeLimitS = 60;
+  MilpResult r = solveWithCbc(m, options);
+  EXPECT_NE(r.status, MilpStatus::Optimal);
+  EXPECT_NE(r.status, MilpStatus::Error) << r.message;
+  EXPECT_LT(r.seconds, 30);
+  EXPECT_GE(r.bestBound, -1e-9); // deviations are non-negative
+  if (r.status == MilpStatus::Feasible) {
+    std::string error;
+    EXPECT_TRUE(m.verify(r.values, 1e-6, error)) << error;
+    EXPECT_GE(r.objective, r.bestBound - 1e-6);
   }
 }
 

@@ -21,6 +21,8 @@
 
 #include "phaze/Scheduling/Problem.h"
 
+#include <atomic>
+
 #include <cstdint>
 
 namespace mlir {
@@ -32,6 +34,8 @@ struct AnnealLimits {
   double timeLimitS = 0;       ///< wall clock, seconds (0: none)
   int64_t evaluations = 20000; ///< schedules built (0: none)
   uint64_t seed = 1;           ///< the random moves' seed
+  /// Set by another thread to end the run early.
+  const std::atomic<bool> *stop = nullptr;
 };
 
 /// Anneals from `s` (a feasible schedule of `p`, which must pass check()):

@@ -25,6 +25,7 @@
 
 #include "phaze/Scheduling/Problem.h"
 
+#include <atomic>
 #include <cstdint>
 
 namespace mlir {
@@ -38,6 +39,16 @@ struct SearchLimits {
   /// Partial schedules kept for dominance; past it, new ones are still
   /// checked but no longer kept.
   int64_t maxStates = 1000000;
+  /// Set by another thread to end the search early (incomplete; read at
+  /// the first node and every 256 nodes).
+  const std::atomic<bool> *stop = nullptr;
+  /// The best makespan of the threads of a solve: the search also prunes
+  /// against it (read every 256 nodes) and lowers it with its own schedules.
+  std::atomic<double> *sharedMakespan = nullptr;
+  /// At equal starts, try the child that finishes first first (default: the
+  /// one with the longest path after it): a different search order for a
+  /// second thread.
+  bool earliestFinishFirst = false;
 };
 
 struct SearchResult {
@@ -47,10 +58,20 @@ struct SearchResult {
   /// relative 1e-9).
   bool complete = false;
   int64_t nodes = 0; ///< search nodes visited
+  /// When complete: no schedule is shorter than this (up to a relative
+  /// 1e-9): `schedule`'s makespan, or a lower shared makespan.
+  double cutoff = 0;
 };
 
 /// The largest problem the search takes (tasks; sets are 128-bit masks).
 constexpr int kMaxSearchTasks = 128;
+
+/// Lowers `shared` to `value` when that is lower (atomically).
+inline void lowerShared(std::atomic<double> &shared, double value) {
+  double seen = shared.load(std::memory_order_relaxed);
+  while (value < seen && !shared.compare_exchange_weak(seen, value))
+    ;
+}
 
 /// The lower bound the search prunes with, at its root: the critical path at
 /// best latencies plus the cheapest way to fit the tasks off it (each either

@@ -36,6 +36,7 @@
 
 #include "phaze/Scheduling/Problem.h"
 
+#include <atomic>
 #include <limits>
 #include <vector>
 
@@ -96,6 +97,8 @@ struct PathRelaxationOptions {
   /// Search nodes per core; a core whose search does not finish gets the
   /// search's root bound instead of its optimum.
   int64_t coreNodes = 20000;
+  /// Set by another thread to stop CBC early (its bound still valid).
+  const std::atomic<bool> *stop = nullptr;
 };
 
 /// Builds and solves the path relaxation of `p` (which must pass check();

@@ -16,6 +16,7 @@
 #ifndef PHAZE_SOLVER_MILP_H
 #define PHAZE_SOLVER_MILP_H
 
+#include <atomic>
 #include <limits>
 #include <string>
 #include <utility>
@@ -101,6 +102,9 @@ struct MilpOptions {
   /// prunes every node whose bound reaches it, and Infeasible then means no
   /// solution beats it.
   double cutoff = kInfinity;
+  /// Set by another thread to stop CBC at its next node: the result is as
+  /// at a time limit (its bound still valid).
+  const std::atomic<bool> *stop = nullptr;
 };
 
 /// The outcome of a solve.

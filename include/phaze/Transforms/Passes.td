@@ -261,7 +261,12 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
            "keep the list schedule with its proven gap (phaze-search's "
            "fast path)">,
     Option<"traceFile", "trace-file", "std::string", /*default=*/"\"\"",
-           "Write the schedules as a Chrome trace (JSON) to this file">
+           "Write the schedules as a Chrome trace (JSON) to this file">,
+    Option<"threads", "threads", "unsigned", /*default=*/"2",
+           "Solver threads per function, 1 or 2: with 2 a second thread "
+           "runs the branch and bound in another order beside the rest, "
+           "and the first proof ends the solve (the same makespans; "
+           "which of two equally short schedules is kept may vary)">
   ];
 }
 
