@@ -16,7 +16,8 @@ Runs on the hardware file's chip with its unit counts replaced (default:
 8 tensor + 2 vector units, PHAZE's TPUv4-like chip, and 64 + 16).
 
 Usage: scripts/bench_schedule.py [--build build] [--hardware hardware/phaze.mlir]
-                                 [--time-limit 1] [--runs 3] [--models ...]
+                                 [--time-limit 1] [--runs 3] [--threads 2]
+                                 [--models ...]
                                  [--chips 8x2 64x16] [--list-open]
 """
 
@@ -54,7 +55,8 @@ def chip_variant(hardware, tensors, vectors, tmp):
 
 def run_once(a, opt, model, t, hardware):
     pipe = ("--phaze-workload-pipeline=hardware=%s t=%d" % (hardware, t))
-    sched = "--phaze-schedule=time-limit=%g" % a.time_limit
+    sched = "--phaze-schedule=time-limit=%g threads=%d" % (a.time_limit,
+                                                           a.threads)
     r = subprocess.run([opt, model, pipe, sched], capture_output=True,
                        text=True)
     if r.returncode != 0:
@@ -75,6 +77,9 @@ def main():
                    default=os.path.join(root, "hardware", "phaze.mlir"))
     p.add_argument("--time-limit", type=float, default=1.0)
     p.add_argument("--runs", type=int, default=1)
+    p.add_argument("--threads", type=int, default=2,
+                   help="solver threads per function (phaze-schedule's "
+                        "threads option)")
     p.add_argument("--models", nargs="*", default=DEFAULT,
                    help="model[:t] names from phaze-models --list, or "
                         "resnet50 (from ../shared/data)")

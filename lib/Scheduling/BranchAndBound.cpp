@@ -30,6 +30,12 @@
 //   the gap. Moving B there delays nothing, and the result is a completion
 //   of B's child. B starts strictly earlier, so the rule never drops every
 //   child.
+// * Twins: two tasks of equal kind and latencies with the same successors
+//   (both sources or neither) are interchangeable once both are ready. A
+//   child of the later one (by index) is dropped when the earlier one is
+//   ready by its start too: swapping the two tasks' starts and modes in any
+//   of its completions gives a completion, as long, that starts with the
+//   earlier twin there (which the search reaches from that twin's child).
 //
 // Learned bounds: when nothing placed runs past the last start (or only an
 // intra-op-parallel task, which nothing overlaps), every completion starts
@@ -181,6 +187,20 @@ public:
       canParallel[i] = t.gainsFromParallel();
       sink[i] = succ[i].empty();
     }
+    twins.resize(n);
+    readyAt.assign(n, -1);
+    for (int j = 0; j < n; ++j)
+      for (int k = 0; k < j; ++k) {
+        const Task &a = p.tasks[k], &b = p.tasks[j];
+        if (a.kind != b.kind || a.single != b.single ||
+            a.parallel != b.parallel || pred[k].empty() != pred[j].empty())
+          continue;
+        std::vector<int> sa = succ[k], sb = succ[j];
+        std::sort(sa.begin(), sa.end());
+        std::sort(sb.begin(), sb.end());
+        if (sa == sb)
+          twins[j].push_back(k);
+      }
     // Per kind, the tasks whose one-unit windows need other tasks of that
     // kind beside them (in topological order, with the earlier ones that
     // precede each), and per task the tasks of that kind that may run
@@ -1244,12 +1264,11 @@ private:
       learn(bound - origin);
       return settle(std::min(least, bound));
     }
-    struct Child {
-      int task;
-      bool par;
-      double start;
-    };
-    std::vector<Child> children;
+    // This depth's children (a vector per depth, kept between nodes).
+    if (childPool.size() <= static_cast<size_t>(count))
+      childPool.resize(count + 1);
+    std::vector<Child> &children = childPool[count];
+    children.clear();
     runningNow.clear();
     for (int i : placed)
       if (finish[i] > t)
@@ -1269,12 +1288,12 @@ private:
       }
       if (!ok)
         continue;
-      children.push_back({j, false, earliest(j, false, ready)});
+      children.push_back({j, false, false, earliest(j, false, ready), ready});
       // Intra-op-parallel sinks only at the end (above); sources only
       // before anything else.
       bool isSink = succ[j].empty(), isSource = pred[j].empty();
       if (canParallel[j] && !isSink && (!isSource || prefixOpen))
-        children.push_back({j, true, earliest(j, true, ready)});
+        children.push_back({j, true, false, earliest(j, true, ready), ready});
     }
     auto latency = [&](const Child &c) {
       return c.par ? p.tasks[c.task].parallel : p.tasks[c.task].single;
@@ -1290,10 +1309,17 @@ private:
     // Left shift (see the top of the file): only children that start
     // before the earliest finish of a child remain.
     double earliestFinish = std::numeric_limits<double>::infinity();
-    for (const Child &c : children)
-      earliestFinish = std::min(earliestFinish, c.start + latency(c));
     for (const Child &c : children) {
-      if (c.start >= earliestFinish)
+      earliestFinish = std::min(earliestFinish, c.start + latency(c));
+      readyAt[c.task] = c.ready;
+    }
+    for (Child &c : children)
+      for (int k : twins[c.task])
+        c.twinFirst = c.twinFirst || (readyAt[k] >= 0 && readyAt[k] <= c.start);
+    for (const Child &c : children)
+      readyAt[c.task] = -1;
+    for (const Child &c : children) {
+      if (c.start >= earliestFinish || c.twinFirst)
         continue;
       double d = latency(c);
       if (c.start + d + tail[c.task] - p.tasks[c.task].best() >=
@@ -1358,6 +1384,16 @@ private:
   /// Per placed set, a lower bound on the time its completions need from an
   /// idle chip, learned from searches already finished.
   std::unordered_map<TaskSet, double, TaskSetHash> remaining;
+  std::vector<std::vector<int>> twins;
+  std::vector<double> readyAt;
+  /// A child of a node: a ready task, its mode, its earliest start, when its
+  /// dependences are met, and whether a twin of it may go first.
+  struct Child {
+    int task;
+    bool par, twinFirst;
+    double start, ready;
+  };
+  std::vector<std::vector<Child>> childPool;
 
   // Scratch.
   std::vector<double> est, windowChain, modeLatency, modeEst, modeTail;

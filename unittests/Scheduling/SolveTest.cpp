@@ -458,6 +458,28 @@ TEST(BranchAndBound, DelayedCompletionsNeedAnEmptyChip) {
   EXPECT_NEAR(expectSearchIsExact(p, 0), 13.3895, 1e-9);
 }
 
+/// Twins (equal kind, latencies and successors) go in index order only
+/// when the first is ready by the second's start: two vector gradients of
+/// 2 s on one vector unit, the first after a 5 s tensor task, the second
+/// after a 2 s one (two tensor units): the second runs at 2, the first at
+/// 5, 7 s (the critical path 5 + 2). Taking the first twin first whatever
+/// its ready time gives 9 s from a poor incumbent.
+TEST(BranchAndBound, TwinsInOrderOnlyWhenReady) {
+  Problem p = makeProblem(
+      2, 1,
+      {makeTask(UnitKind::Vector, 2, 2), makeTask(UnitKind::Vector, 2, 2),
+       makeTask(UnitKind::Tensor, 5, 5), makeTask(UnitKind::Tensor, 2, 2)},
+      {{2, 0}, {3, 1}});
+  EXPECT_NEAR(bruteForceDfs(p), 7, 1e-9);
+  expectSearchIsExact(p, 0);
+  // From a poor incumbent (the list schedule finds 7 s itself).
+  Schedule poor = listSchedule(p);
+  poor.makespan = 100;
+  SearchResult r = branchAndBound(p, poor);
+  EXPECT_TRUE(r.complete);
+  EXPECT_NEAR(r.schedule.makespan, 7, 1e-9);
+}
+
 /// A partial schedule pruned by near dominance inherits the other's bound
 /// less the shift, not the bound itself: its parent passes that on (to
 /// near dominance and learned bounds), and here (found among random
