@@ -189,6 +189,7 @@ public:
     }
     twins.resize(n);
     readyAt.assign(n, -1);
+    childPool.resize(n + 1);
     for (int j = 0; j < n; ++j)
       for (int k = 0; k < j; ++k) {
         const Task &a = p.tasks[k], &b = p.tasks[j];
@@ -1264,9 +1265,8 @@ private:
       learn(bound - origin);
       return settle(std::min(least, bound));
     }
-    // This depth's children (a vector per depth, kept between nodes).
-    if (childPool.size() <= static_cast<size_t>(count))
-      childPool.resize(count + 1);
+    // This depth's children (a vector per depth, kept between nodes; the
+    // pool is sized once, so deeper nodes never move this one).
     std::vector<Child> &children = childPool[count];
     children.clear();
     runningNow.clear();
