@@ -1307,7 +1307,10 @@ private:
                 return tail[a.task] - latency(a) > tail[b.task] - latency(b);
               });
     // Left shift (see the top of the file): only children that start
-    // before the earliest finish of a child remain.
+    // before the earliest finish of a child remain. (While only
+    // intra-op-parallel sources are placed, every child starts when the
+    // last of them ends, so none is dropped there: the rule never takes
+    // away a parallel source's only chance to run first.)
     double earliestFinish = std::numeric_limits<double>::infinity();
     for (const Child &c : children) {
       earliestFinish = std::min(earliestFinish, c.start + latency(c));

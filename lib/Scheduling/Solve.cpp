@@ -168,6 +168,7 @@ public:
       SearchLimits limits;
       limits.timeLimitS = seconds;
       limits.stop = &stop;
+      Schedule start = incumbent;
       if (target < incumbent.makespan) {
         // A schedule that meets the target (up to the relative 1e-9 of a
         // proof) is optimal; the incumbent with a makespan just above that
@@ -181,6 +182,13 @@ public:
           done.store(true);
           return;
         }
+        // A schedule within two billionths of the target: shared, and the
+        // start of the search below.
+        // (Nothing found: `aim` itself comes back.)
+        if (found.schedule.makespan < aim.makespan) {
+          start = std::move(found.schedule);
+          lowerShared(shared, start.makespan);
+        }
         limits.timeLimitS -= std::chrono::duration<double>(
                                  std::chrono::steady_clock::now() - begin)
                                  .count();
@@ -189,7 +197,7 @@ public:
       }
       limits.sharedMakespan = &shared;
       limits.earliestFinishFirst = true;
-      result = branchAndBound(p, incumbent, limits);
+      result = branchAndBound(p, start, limits);
       if (result.complete)
         done.store(true);
     });
@@ -272,7 +280,7 @@ static SolveResult solveSequential(const Problem &p,
     portfolio->start(p, r.schedule,
                      chainLike ? std::numeric_limits<double>::infinity()
                                : r.lowerBound,
-                     0.98 * left());
+                     std::max(1e-3, 0.98 * left()));
   // A better starting solution: local search over modes, with a share of
   // the time limit.
   r.schedule = improveSchedule(
@@ -511,7 +519,9 @@ static SolveResult solveSequential(const Problem &p,
     SearchResult found = branchAndBound(p, r.schedule, limits);
     r.schedule = std::move(found.schedule);
     if (found.complete) {
-      r.lowerBound = r.schedule.makespan;
+      // Its cutoff: its own schedule's makespan, or the second thread's
+      // shorter one (which the merge then takes).
+      r.lowerBound = std::max(r.lowerBound, found.cutoff);
       proven();
       return r;
     }
