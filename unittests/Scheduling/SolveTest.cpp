@@ -201,17 +201,24 @@ Problem randomProblem(std::mt19937 &rng, int n, bool network = false) {
   return p;
 }
 
+/// The solver proves an optimum of `p` that verifies and equals the
+/// brute-force enumeration `optimum` (computed by the caller).
+void expectSolvedTo(const Problem &p, double optimum, int trial,
+                    const SolveOptions &options = {}) {
+  SolveResult r = solveSchedule(p, options);
+  ASSERT_EQ(r.status, SolveResult::Status::Optimal)
+      << "trial " << trial << ": " << r.message;
+  std::string error;
+  ASSERT_TRUE(verify(p, r.schedule, error, 1e-7)) << error;
+  EXPECT_NEAR(r.schedule.makespan, optimum, 1e-6) << "trial " << trial;
+  EXPECT_LE(r.gap(), 1e-9);
+}
+
 TEST(SolveSchedule, MatchesBruteForceOnRandomDags) {
   std::mt19937 rng(5);
   for (int trial = 0; trial < 60; ++trial) {
     Problem p = randomProblem(rng, 2 + trial % 5); // 2..6 tasks
-    SolveResult r = solveSchedule(p);
-    ASSERT_EQ(r.status, SolveResult::Status::Optimal)
-        << "trial " << trial << ": " << r.message;
-    std::string error;
-    ASSERT_TRUE(verify(p, r.schedule, error, 1e-7)) << error;
-    EXPECT_NEAR(r.schedule.makespan, bruteForce(p), 1e-6) << "trial " << trial;
-    EXPECT_LE(r.gap(), 1e-9);
+    expectSolvedTo(p, bruteForce(p), trial);
   }
 }
 
@@ -225,13 +232,7 @@ TEST(SolveSchedule, MatchesBruteForceUpToTenTasks) {
   }
   for (int trial = 0; trial < 8; ++trial) {
     Problem p = randomProblem(rng, 7 + trial % 4); // 7..10 tasks
-    SolveResult r = solveSchedule(p);
-    ASSERT_EQ(r.status, SolveResult::Status::Optimal)
-        << "trial " << trial << ": " << r.message;
-    std::string error;
-    ASSERT_TRUE(verify(p, r.schedule, error, 1e-7)) << error;
-    EXPECT_NEAR(r.schedule.makespan, bruteForceDfs(p), 1e-6)
-        << "trial " << trial;
+    expectSolvedTo(p, bruteForceDfs(p), trial);
   }
 }
 
@@ -795,13 +796,7 @@ TEST(SolveSchedule, TwoThreadsMatchBruteForce) {
         if (t.kind == UnitKind::Vector)
           t.parallel = t.single / 2;
     }
-    SolveResult r = solveSchedule(p, options);
-    ASSERT_EQ(r.status, SolveResult::Status::Optimal)
-        << "trial " << trial << ": " << r.message;
-    std::string error;
-    ASSERT_TRUE(verify(p, r.schedule, error, 1e-7)) << error;
-    EXPECT_NEAR(r.schedule.makespan, bruteForceDfs(p), 1e-6)
-        << "trial " << trial;
+    expectSolvedTo(p, bruteForceDfs(p), trial, options);
   }
 }
 
@@ -934,11 +929,7 @@ TEST(SolveSchedule, MatchesBruteForceWithCollectives) {
   std::mt19937 rng(31);
   for (int trial = 0; trial < 40; ++trial) {
     Problem p = randomProblem(rng, 2 + trial % 7, /*network=*/true);
-    SolveResult r = solveSchedule(p);
-    ASSERT_EQ(r.status, SolveResult::Status::Optimal)
-        << "trial " << trial << ": " << r.message;
-    EXPECT_NEAR(r.schedule.makespan, bruteForceDfs(p), 1e-6)
-        << "trial " << trial;
+    expectSolvedTo(p, bruteForceDfs(p), trial);
   }
 }
 
