@@ -27,6 +27,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <sstream>
 
 namespace mlir {
@@ -150,7 +151,8 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
     sched::SolveOptions so;
     so.timeLimitS = timeLimit;
     so.milp = exact;
-    so.threads = threads;
+    so.threads = threads ? static_cast<int>(threads)
+                         : (std::thread::hardware_concurrency() >= 2 ? 2 : 1);
     r = sched::solveSchedule(p, so);
     std::lock_guard<std::mutex> lock(cache.mutex);
     cache.map.emplace(key, r);

@@ -262,11 +262,12 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
            "fast path)">,
     Option<"traceFile", "trace-file", "std::string", /*default=*/"\"\"",
            "Write the schedules as a Chrome trace (JSON) to this file">,
-    Option<"threads", "threads", "unsigned", /*default=*/"2",
-           "Solver threads per function, 1 or 2: with 2 a second thread "
-           "runs the branch and bound in another order beside the rest, "
-           "and the first proof ends the solve (the same makespans; "
-           "which of two equally short schedules is kept may vary)">
+    Option<"threads", "threads", "unsigned", /*default=*/"0",
+           "Solver threads per function, 1 or 2 (0: 2 where the machine "
+           "has two hardware threads or more): with 2 a second thread "
+           "runs the branch and bound beside the rest, and the first "
+           "proof ends the solve (the same makespans; which of two "
+           "equally short schedules is kept may vary)">
   ];
 }
 
