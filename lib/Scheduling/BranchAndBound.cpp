@@ -190,16 +190,15 @@ public:
     twins.resize(n);
     readyAt.assign(n, -1);
     childPool.resize(n + 1);
+    std::vector<std::vector<int>> sortedSucc = succ;
+    for (std::vector<int> &s : sortedSucc)
+      std::sort(s.begin(), s.end());
     for (int j = 0; j < n; ++j)
       for (int k = 0; k < j; ++k) {
         const Task &a = p.tasks[k], &b = p.tasks[j];
-        if (a.kind != b.kind || a.single != b.single ||
-            a.parallel != b.parallel || pred[k].empty() != pred[j].empty())
-          continue;
-        std::vector<int> sa = succ[k], sb = succ[j];
-        std::sort(sa.begin(), sa.end());
-        std::sort(sb.begin(), sb.end());
-        if (sa == sb)
+        if (a.kind == b.kind && a.single == b.single &&
+            a.parallel == b.parallel && pred[k].empty() == pred[j].empty() &&
+            sortedSucc[k] == sortedSucc[j])
           twins[j].push_back(k);
       }
     // Per kind, the tasks whose one-unit windows need other tasks of that
@@ -260,8 +259,10 @@ public:
     return r;
   }
 
-  /// The lower bound at the current node (last start `t`); it may stop
-  /// refining once it reaches `cutoff`, or when it cannot reach it.
+  /// The lower bound at the current node (last start `t`); with a finite
+  /// `cutoff` (every node but the root) also the bounds below it, and it
+  /// stops once it reaches it; with `refine` (the root) also the delays of
+  /// the tasks off the critical path.
   double lowerBound(double t,
                     double cutoff = std::numeric_limits<double>::infinity()) {
     double busy = t; // when every placed task has finished
@@ -385,15 +386,6 @@ public:
     // window (less the time `free` before anything unplaced can start) it
     // loses at least g = window - (the most progress a stretch of the path
     // unrelated to the task makes in one-unit mode within the window).
-    if (cutoff < inf) {
-      // The tasks off the path add at most their latencies.
-      double most = path;
-      for (int j = 0; j < n && most < cutoff; ++j)
-        if (!done[j] && !onPath[j])
-          most += canParallel[j] ? p.tasks[j].parallel : inf;
-      if (most < cutoff)
-        return bound;
-    }
     off.clear();
     for (int j = 0; j < n; ++j) {
       if (done[j] || onPath[j])
@@ -646,8 +638,8 @@ private:
   /// components try every subset on one unit; the delay is at least each
   /// task's own g, and at least what the units left to the path allow (the
   /// one-unit tasks hold their units for their windows, so the path's
-  /// tasks of that kind get the rest). Large ones take cheapestSplit, and
-  /// when refining, also the subset bound of their most expensive tasks.
+  /// tasks of that kind get the rest). Large ones take the larger of
+  /// cheapestSplit and the subset bound of their most expensive tasks.
   double componentCost(size_t a, size_t b) {
     size_t k = b - a;
     if (k <= kExactComponent)
@@ -656,8 +648,6 @@ private:
     // expensive ones bounds the component too.
     double split =
         cheapestSplit(shortTasks.begin() + a, shortTasks.begin() + b, 0);
-    if (!refine)
-      return split;
     topTasks.assign(shortTasks.begin() + a, shortTasks.begin() + b);
     std::nth_element(topTasks.begin(), topTasks.begin() + kExactComponent,
                      topTasks.end(), [](const OffTask &x, const OffTask &y) {
@@ -681,11 +671,10 @@ private:
     for (int q = std::max(lo, 0); q < std::min(hi, (int)chain.size()); ++q) {
       int task = chain[q];
       UnitKind kind = p.tasks[task].kind;
-      if (refine)
-        beside.push_back({rate[task], p.tasks[task].single,
-                          usesTensor(kind)   ? 2
-                          : usesVector(kind) ? 1
-                                             : 0});
+      beside.push_back({rate[task], p.tasks[task].single,
+                        usesTensor(kind)   ? 2
+                        : usesVector(kind) ? 1
+                                           : 0});
       if (kind == UnitKind::None)
         network += p.tasks[task].single;
       if (usesVector(kind))
@@ -693,10 +682,8 @@ private:
       if (usesTensor(kind))
         rateT = std::max(rateT, rate[task]);
     }
-    if (refine)
-      std::sort(
-          beside.begin(), beside.end(),
-          [](const Beside &a, const Beside &b) { return a.rate > b.rate; });
+    std::sort(beside.begin(), beside.end(),
+              [](const Beside &a, const Beside &b) { return a.rate > b.rate; });
     double best = std::numeric_limits<double>::infinity();
     for (unsigned mask = 0; mask < (1u << k); ++mask) {
       double parallelTime = 0, delay = 0, u = 0, heldV = 0, heldT = 0;
@@ -716,7 +703,7 @@ private:
       if (mask) {
         delay =
             std::max(delay, unitDelay(u, heldV, heldT, network, rateV, rateT));
-        if (refine && delay + parallelTime < best)
+        if (delay + parallelTime < best)
           delay = std::max(delay, dualDelay(u, heldV, heldT));
       }
       best = std::min(best, parallelTime + delay);
@@ -1387,7 +1374,10 @@ private:
   /// Per placed set, a lower bound on the time its completions need from an
   /// idle chip, learned from searches already finished.
   std::unordered_map<TaskSet, double, TaskSetHash> remaining;
+  /// Per task, its twins of lower index (the twin rule at the top).
   std::vector<std::vector<int>> twins;
+  /// Scratch: per task, when its dependences are met if it is a child of
+  /// the node being expanded, else -1.
   std::vector<double> readyAt;
   /// A child of a node: a ready task, its mode, its earliest start, when its
   /// dependences are met, and whether a twin of it may go first.
