@@ -19,6 +19,16 @@
 //   So every such sink can run last; the search places them there, together,
 //   once only sinks are left.
 // * Symmetrically, intra-op-parallel sources can run first.
+// * End reduction: so a schedule whose source or sink runs intra-op
+//   parallel is, with that task cut out, a schedule of the rest shorter by
+//   its latency, and the other way round. Before it searches, the search
+//   takes out every source and sink whose refined root bound with it on one
+//   unit reaches the incumbent (every schedule that beats the incumbent
+//   runs it intra-op parallel), in rounds (each test assumes those taken
+//   out in earlier rounds run intra-op parallel; in a schedule that runs
+//   some of them on one unit, one of the earliest round among those
+//   contradicts its own test), searches the rest against the incumbent less
+//   their latencies, and puts them back first and last.
 // * A task whose intra-op-parallel latency is not shorter than its one-unit
 //   latency runs on one unit (shorter or equal, and it leaves the other
 //   units free).
@@ -36,6 +46,11 @@
 //   ready by its start too: swapping the two tasks' starts and modes in any
 //   of its completions gives a completion, as long, that starts with the
 //   earlier twin there (which the search reaches from that twin's child).
+//
+// Bounds: an unplaced task starts no earlier than its earliest start at best
+// latencies; intra-op parallel it needs the chip empty, so it also starts no
+// earlier than the last finish of the placed tasks (`busy`), and the path
+// after it starts at the earlier of its one-unit finish and that.
 //
 // Learned bounds: when nothing placed runs past the last start (or only an
 // intra-op-parallel task, which nothing overlaps), every completion starts
@@ -241,13 +256,26 @@ public:
     begin = std::chrono::steady_clock::now();
   }
 
-  /// The bound at the root, refined.
-  double refinedRootBound() {
+  /// The bound at the root, refined; with `hint`, also along that chain
+  /// (tasks each depending on the one before).
+  double
+  refinedRootBound(const std::vector<int> *hint = nullptr,
+                   double cutoff = std::numeric_limits<double>::infinity()) {
     refine = true;
-    double bound = lowerBound(0);
+    chainHint = hint;
+    double bound = lowerBound(0, cutoff);
+    chainHint = nullptr;
     refine = false;
     return bound;
   }
+
+  /// The critical path the last refined bound followed.
+  const std::vector<int> &criticalChain() const { return chain; }
+
+  /// Makes the makespans shared with other threads (limits.sharedMakespan)
+  /// this much longer than this search's own: it searches a problem whose
+  /// schedules gain `offset` when mapped back.
+  void setSharedOffset(double offset) { sharedOffset = offset; }
 
   SearchResult run() {
     dfs(0, true, 0);
@@ -272,7 +300,12 @@ public:
     double free = busy - t; // time before any unplaced task must wait
     // Earliest starts at best latencies (earliestStarts, fused with the
     // critical path: this runs at every node); the path ends at `top`.
+    // An unplaced task runs intra-op parallel only once every placed task
+    // has finished (nothing runs beside it): one that could start before
+    // `busy` finishes at least at the earlier of its one-unit finish and
+    // `busy` plus its intra-op-parallel latency.
     est.assign(n, 0);
+    estFinish.assign(n, 0);
     int top = -1;
     double path = -1;
     for (int j : topo) {
@@ -280,10 +313,14 @@ public:
         continue;
       double e = t;
       for (int a : pred[j])
-        e = std::max(e, done[a] ? finish[a] : est[a] + p.tasks[a].best());
+        e = std::max(e, done[a] ? finish[a] : estFinish[a]);
       est[j] = e;
-      if (e + tail[j] > path) {
-        path = e + tail[j];
+      const Task &task = p.tasks[j];
+      estFinish[j] = e >= busy || !canParallel[j]
+                         ? e + task.best()
+                         : std::min(e + task.single, busy + task.parallel);
+      if (estFinish[j] - task.best() + tail[j] > path) {
+        path = estFinish[j] - task.best() + tail[j];
         top = j;
       }
     }
@@ -333,9 +370,30 @@ public:
     // nodes more and cost a third of the search's time.
     if (!refine)
       return bound;
-    // The path itself, in order: back through the predecessors that set
-    // the earliest starts, forward through the successors that set the
-    // tails.
+    chainThrough(top);
+    bound = std::max(bound, path + offPathExtra(free));
+    // A given chain (any tasks each depending on the one before) bounds the
+    // makespan the same way: its best latencies from its first task's
+    // earliest start, plus what the tasks off it add.
+    if (chainHint && !chainHint->empty()) {
+      onPath.assign(n, 0);
+      chain = *chainHint;
+      double length = est[chain.front()];
+      for (int j : chain) {
+        onPath[j] = 1;
+        length += p.tasks[j].best();
+      }
+      bound = std::max(bound, length + offPathExtra(free));
+    }
+    return bound;
+  }
+
+private:
+  /// The critical path through `top` (the unplaced task where est + tail is
+  /// largest), in order, into `chain` and `onPath`: back through the
+  /// predecessors that set the earliest starts, forward through the
+  /// successors that set the tails.
+  void chainThrough(int top) {
     onPath.assign(n, 0);
     chain.clear();
     for (int j = top; j >= 0;) {
@@ -363,6 +421,13 @@ public:
         onPath[next] = 1, chain.push_back(next);
       j = next;
     }
+  }
+
+  /// What the unplaced tasks off `chain` add to its length at least (their
+  /// delays, refined): `free` is the time before any unplaced task must
+  /// wait.
+  double offPathExtra(double free) {
+    double inf = std::numeric_limits<double>::infinity();
     // Run back to back on one unit each, the path's tasks make progress (in
     // best latencies) at their one-unit rates: cumulative time and progress.
     int m = chain.size();
@@ -459,11 +524,9 @@ public:
       if (width <= 2)
         break;
     }
-    bound = std::max(bound, path + extra);
-    return bound;
+    return extra;
   }
 
-private:
   /// A lower bound on the unit time of `kind` left idle after `t` by any
   /// completion ending before `cutoff` (whose least-area work leaves
   /// `slack` of that unit time spare; the bound stops once it exceeds it).
@@ -880,7 +943,8 @@ private:
       return true;
     if (limits.sharedMakespan)
       bestMakespan = std::min(
-          bestMakespan, limits.sharedMakespan->load(std::memory_order_relaxed));
+          bestMakespan, limits.sharedMakespan->load(std::memory_order_relaxed) -
+                            sharedOffset);
     return limits.timeLimitS > 0 &&
            std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                          begin)
@@ -1105,7 +1169,7 @@ private:
       provenAtRoot = true;
     bestMakespan = makespan;
     if (limits.sharedMakespan)
-      lowerShared(*limits.sharedMakespan, makespan);
+      lowerShared(*limits.sharedMakespan, makespan + sharedOffset);
     best.start = start;
     best.parallel.assign(n, false);
     for (int i = 0; i < n; ++i)
@@ -1389,7 +1453,8 @@ private:
   std::vector<std::vector<Child>> childPool;
 
   // Scratch.
-  std::vector<double> est, windowChain, modeLatency, modeEst, modeTail;
+  std::vector<double> est, estFinish, windowChain, modeLatency, modeEst,
+      modeTail;
   std::vector<int> modeVia;
   std::vector<char> onPath;
   std::vector<int> chain;
@@ -1407,6 +1472,10 @@ private:
   /// of big components, dual path-progress bounds): at the root, where the
   /// bound is computed once; too slow for every node.
   bool refine = false;
+  /// A chain the refined bound also follows (null: the critical path only).
+  const std::vector<int> *chainHint = nullptr;
+  /// What this search's makespans gain in the shared makespan.
+  double sharedOffset = 0;
   /// A component of short off-path tasks: the path positions it may run
   /// beside, and the sum of costs of the components up to it.
   struct Component {
@@ -1426,6 +1495,107 @@ private:
 
 } // namespace
 
+namespace {
+
+/// A problem with the sources and sinks taken out that every schedule
+/// shorter than a given makespan runs intra-op parallel (see the top of the
+/// file).
+struct EndReduction {
+  Problem rest;
+  std::vector<int> original; ///< per task of `rest`, its index in the problem
+  /// The sources (run first) and sinks (run last) taken out, by index in
+  /// the problem, in the order they run.
+  std::vector<int> first, last;
+  double offset = 0; ///< their intra-op-parallel latencies, summed
+};
+
+} // namespace
+
+/// Takes out of `p`, one at a time, a source or sink whose refined root
+/// bound on one unit (along the critical path and along the rest's own
+/// critical path) reaches `makespan` less what was taken out so far.
+static EndReduction reduceParallelEnds(const Problem &p, double makespan) {
+  EndReduction r;
+  r.rest = p;
+  for (size_t i = 0; i < p.tasks.size(); ++i)
+    r.original.push_back(i);
+  Schedule none;
+  none.makespan = std::numeric_limits<double>::infinity();
+  // Root bounds computed at most (each costs about as much as a search
+  // node's refined bound, a fraction of a millisecond on 65 tasks).
+  int budget = 2 * p.tasks.size() + 8;
+  std::vector<int> hint, keep, out;
+  // In rounds: every source and sink of the rest is tested against the same
+  // rest (each test assumes those taken out before run intra-op parallel),
+  // and those whose bound reaches the makespan left are taken out together.
+  while (r.rest.tasks.size() > 1 && budget > 0) {
+    int n = r.rest.tasks.size();
+    std::vector<char> hasPred(n, 0), hasSucc(n, 0), taken(n, 0);
+    for (auto [a, b] : r.rest.edges)
+      hasSucc[a] = hasPred[b] = 1;
+    double cutoff = (makespan - r.offset) * (1 - 1e-9);
+    hint.clear();
+    out.clear();
+    for (int j = 0; j < n && budget > 0; ++j) {
+      const Task &task = r.rest.tasks[j];
+      if ((hasPred[j] && hasSucc[j]) || !task.gainsFromParallel())
+        continue;
+      // Held intra-op parallel (withModes, withParallel): on one unit
+      // alone it reaches the makespan.
+      if (task.single < cutoff) {
+        if (hint.empty()) {
+          Search base(r.rest, none, {});
+          base.refinedRootBound();
+          hint = base.criticalChain();
+          --budget;
+        }
+        Problem forced = r.rest;
+        forced.tasks[j].parallel = task.single;
+        --budget;
+        if (Search(forced, none, {}).refinedRootBound(&hint, cutoff) < cutoff)
+          continue;
+      }
+      taken[j] = 1;
+      out.push_back(j);
+    }
+    if (out.empty())
+      break;
+    if (static_cast<int>(out.size()) == n) {
+      taken[out.back()] = 0; // the search needs a task
+      out.pop_back();
+    }
+    // Sources run first, in the order taken out (one taken out later may
+    // depend on one before); sinks last, those taken out later first.
+    std::vector<int> sinks;
+    for (int j : out) {
+      r.offset += r.rest.tasks[j].parallel;
+      if (hasSucc[j])
+        r.first.push_back(r.original[j]);
+      else
+        sinks.push_back(r.original[j]);
+    }
+    r.last.insert(r.last.begin(), sinks.begin(), sinks.end());
+    keep.clear();
+    std::vector<int> original;
+    for (int i = 0; i < n; ++i)
+      if (!taken[i]) {
+        keep.push_back(i);
+        original.push_back(r.original[i]);
+      }
+    r.rest = subproblem(r.rest, keep);
+    r.original = std::move(original);
+  }
+  return r;
+}
+
+std::vector<int> mlir::phaze::sched::parallelEnds(const Problem &p,
+                                                  double makespan) {
+  EndReduction red = reduceParallelEnds(p, makespan);
+  std::vector<int> ends = std::move(red.first);
+  ends.insert(ends.end(), red.last.begin(), red.last.end());
+  return ends;
+}
+
 double mlir::phaze::sched::searchLowerBound(const Problem &p) {
   Schedule none;
   none.makespan = std::numeric_limits<double>::infinity();
@@ -1441,5 +1611,48 @@ SearchResult mlir::phaze::sched::branchAndBound(const Problem &p,
     r.schedule = incumbent;
     return r;
   }
-  return Search(p, incumbent, limits).run();
+  auto begin = std::chrono::steady_clock::now();
+  EndReduction red = reduceParallelEnds(p, incumbent.makespan);
+  if (red.original.size() == p.tasks.size())
+    return Search(p, incumbent, limits).run();
+  // Search the rest for a schedule shorter than the incumbent less the
+  // latencies taken out (a bar, not a schedule: only an improvement on it
+  // comes back mapped).
+  SearchLimits rest = limits;
+  if (rest.timeLimitS > 0)
+    rest.timeLimitS = std::max(
+        1e-6, rest.timeLimitS - std::chrono::duration<double>(
+                                    std::chrono::steady_clock::now() - begin)
+                                    .count());
+  Schedule bar;
+  bar.makespan = incumbent.makespan - red.offset;
+  Search search(red.rest, bar, rest);
+  search.setSharedOffset(red.offset);
+  SearchResult r = search.run();
+  r.cutoff += red.offset;
+  if (r.schedule.start.empty()) {
+    r.schedule = incumbent;
+    return r;
+  }
+  Schedule full;
+  int n = p.tasks.size();
+  full.start.assign(n, 0);
+  full.parallel.assign(n, true);
+  double at = 0;
+  for (int j : red.first) {
+    full.start[j] = at;
+    at += p.tasks[j].parallel;
+  }
+  for (size_t k = 0; k < red.original.size(); ++k) {
+    full.start[red.original[k]] = at + r.schedule.start[k];
+    full.parallel[red.original[k]] = r.schedule.parallel[k];
+  }
+  at += r.schedule.makespan;
+  for (int j : red.last) {
+    full.start[j] = at;
+    at += p.tasks[j].parallel;
+  }
+  full.makespan = at;
+  r.schedule = std::move(full);
+  return r;
 }

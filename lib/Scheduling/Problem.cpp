@@ -474,6 +474,17 @@ Problem mlir::phaze::sched::withModes(const Problem &p,
   return q;
 }
 
+Problem mlir::phaze::sched::withParallel(const Problem &p,
+                                         const std::vector<int> &tasks) {
+  double longer = 0;
+  for (const Task &t : p.tasks)
+    longer += std::max(t.single, t.parallel);
+  Problem q = p;
+  for (int j : tasks)
+    q.tasks[j].single = longer;
+  return q;
+}
+
 Problem mlir::phaze::sched::reversed(const Problem &p) {
   Problem r = p;
   for (auto &[a, b] : r.edges)

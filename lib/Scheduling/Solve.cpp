@@ -146,20 +146,91 @@ static SolveResult listScheduleWithBound(const Problem &p) {
   return r;
 }
 
+/// Sources and sinks whose intra-op-parallel latency is at least this share
+/// of the best makespan get the path relaxation's test in
+/// forcedParallelEnds (each test is a relaxation solve; a short one on one
+/// unit usually fits somewhere and costs nothing). On GPT-3 t = 1's
+/// backward layer on 8 + 2 units the root bound takes out three weight
+/// gradients (sinks), the relaxation a fourth (intra-op parallel 1.8 % of
+/// the layer), which on one unit could run beside the attention's vector
+/// chain; the search then proves the layer with an eighth of the nodes.
+static constexpr double kEndTestShare = 0.01;
+
+std::vector<int>
+mlir::phaze::sched::forcedParallelEnds(const Problem &p, double makespan,
+                                       double seconds,
+                                       const std::atomic<bool> *stop) {
+  int n = p.tasks.size();
+  std::vector<int> ends = parallelEnds(p, makespan);
+  std::vector<char> out(n, 0), tested(n, 0);
+  double offset = 0;
+  for (int j : ends) {
+    out[j] = 1;
+    offset += p.tasks[j].parallel;
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::vector<int> keep;
+    for (int i = 0; i < n; ++i)
+      if (!out[i])
+        keep.push_back(i);
+    if (keep.size() < 2)
+      break;
+    Problem rest = subproblem(p, keep);
+    int m = keep.size();
+    std::vector<char> hasPred(m, 0), hasSucc(m, 0);
+    for (auto [a, b] : rest.edges)
+      hasSucc[a] = hasPred[b] = 1;
+    std::vector<int> candidates;
+    for (int c = 0; c < m; ++c) {
+      const Task &t = rest.tasks[c];
+      if ((!hasPred[c] || !hasSucc[c]) && t.gainsFromParallel() &&
+          !tested[keep[c]] && t.parallel >= kEndTestShare * makespan)
+        candidates.push_back(c);
+    }
+    std::sort(candidates.begin(), candidates.end(), [&](int a, int b) {
+      return rest.tasks[a].parallel > rest.tasks[b].parallel;
+    });
+    double target = (makespan - offset) * (1 - 1e-9);
+    for (int c : candidates) {
+      if (stop && stop->load())
+        return ends;
+      tested[keep[c]] = 1;
+      Problem forced = rest;
+      forced.tasks[c].parallel = forced.tasks[c].single;
+      PathRelaxationOptions options;
+      options.timeLimitS = seconds;
+      options.stop = stop;
+      options.target = target;
+      if (pathRelaxationBound(forced, options).lowerBound < target)
+        continue;
+      ends.push_back(keep[c]);
+      out[keep[c]] = 1;
+      offset += rest.tasks[c].parallel;
+      changed = true;
+      break;
+    }
+  }
+  return ends;
+}
+
 namespace {
 /// The second thread of a solve (SolveOptions::threads), beside the
 /// sequence below in the first: on wide blocks first the branch and bound
 /// with the lower bound as its target (whether a schedule meets it: the
 /// bounds below the cutoff then hold every kind's idle time to what the
-/// bound allows), then, and on chain-like blocks at once, the branch and
-/// bound from the best schedule in the other child order. The threads
-/// share the best makespan; each stops the other once it is done.
+/// bound allows), then the branch and bound from the best schedule in the
+/// other child order; on chain-like blocks the sources and sinks that must
+/// run intra-op parallel (forcedParallelEnds) and the branch and bound with
+/// them held so (the first thread's comes late there, in the other child
+/// order). The threads share the best makespan; each stops the other once
+/// it is done.
 class Portfolio {
 public:
   ~Portfolio() { finish(); }
 
-  /// Starts on `p` from `incumbent`, with `target` (when finite) first,
-  /// for `seconds`.
+  /// Starts on `p` from `incumbent` for `seconds`: a finite `target` (the
+  /// lower bound) for a wide block, infinity for a chain-like one.
   void start(const Problem &p, const Schedule &incumbent, double target,
              double seconds) {
     shared.store(incumbent.makespan);
@@ -196,8 +267,24 @@ public:
           return;
       }
       limits.sharedMakespan = &shared;
-      limits.earliestFinishFirst = true;
-      result = branchAndBound(p, start, limits);
+      if (target < incumbent.makespan) {
+        limits.earliestFinishFirst = true;
+        result = branchAndBound(p, start, limits);
+      } else {
+        // Chain-like blocks: the sources and sinks that must run intra-op
+        // parallel (each relaxation at most a quarter of the time), held
+        // so, which the search takes out. The first thread's search comes
+        // late there, in the other child order.
+        std::vector<int> ends = forcedParallelEnds(
+            p, std::min(start.makespan, shared.load()), 0.25 * seconds, &stop);
+        limits.timeLimitS =
+            seconds - std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - begin)
+                          .count();
+        if (limits.timeLimitS <= 0 || stop.load())
+          return;
+        result = branchAndBound(withParallel(p, ends), start, limits);
+      }
       if (result.complete)
         done.store(true);
     });
@@ -275,12 +362,20 @@ static SolveResult solveSequential(const Problem &p,
     sum += t.best();
   bool chainLike = sum < 1.75 * criticalPath(p);
   // The rest runs beside the second thread, if any (it ends a little
-  // before the limit, to be joined within it).
-  if (portfolio && options.timeLimitS > 0 && n <= kMaxSearchTasks)
-    portfolio->start(p, r.schedule,
-                     chainLike ? std::numeric_limits<double>::infinity()
-                               : r.lowerBound,
-                     std::max(1e-3, 0.98 * left()));
+  // before the limit, to be joined within it): on wide blocks from here,
+  // on chain-like ones once the local searches and the short search have
+  // found a good schedule (the sources and sinks it takes out depend on
+  // it; on GPT-3 t = 1's backward layer on 8 + 2 units the list schedule
+  // is 0.8 % above the optimum, too far for the fourth weight gradient).
+  auto startSecond = [&] {
+    if (portfolio && options.timeLimitS > 0 && n <= kMaxSearchTasks)
+      portfolio->start(p, r.schedule,
+                       chainLike ? std::numeric_limits<double>::infinity()
+                                 : r.lowerBound,
+                       std::max(1e-3, 0.98 * left()));
+  };
+  if (!chainLike)
+    startSecond();
   // A better starting solution: local search over modes, with a share of
   // the time limit.
   r.schedule = improveSchedule(
@@ -447,6 +542,8 @@ static SolveResult solveSequential(const Problem &p,
         return r;
       }
     }
+    if (chainLike)
+      startSecond();
     // The search with the last relaxation's modes held, from the serial
     // schedule in them: a tenth of the time left, at most `capS`.
     auto searchHeld = [&](double capS) {
@@ -512,6 +609,9 @@ static SolveResult solveSequential(const Problem &p,
     SearchLimits limits;
     limits.stop = stop;
     limits.sharedMakespan = shared;
+    // Beside the second thread's search on a chain-like block, the other
+    // child order.
+    limits.earliestFinishFirst = chainLike && portfolio && portfolio->started();
     if (options.timeLimitS > 0)
       limits.timeLimitS = std::max(1e-3, share * left());
     else

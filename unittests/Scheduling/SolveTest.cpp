@@ -955,3 +955,106 @@ TEST(SolveSchedule, RejectsBadInput) {
 }
 
 } // namespace
+
+/// A backward-like problem of `n` tasks on 4 tensor and 2 vector units: a
+/// chain of vector and tensor tasks (a third tensor), weight-gradient-like
+/// tensor sinks and small vector sinks hanging off it, and a source or two
+/// feeding it; tensor tasks scale perfectly or nearly intra-op parallel,
+/// vector tasks perfectly or not at all (whole latencies, 1 to 16).
+Problem gradientLikeProblem(std::mt19937 &rng, int n) {
+  std::uniform_int_distribution<int> small(1, 4), large(4, 16), pick(0, 5);
+  Problem p;
+  p.tensorUnits = 4;
+  p.vectorUnits = 2;
+  int chain = n / 2 + 1;
+  auto add = [&](bool tensor, bool big) {
+    double single = big ? large(rng) : small(rng);
+    if (tensor)
+      p.tasks.push_back(makeTask(UnitKind::Tensor, 4 * single,
+                                 pick(rng) ? single : single + 1));
+    else
+      p.tasks.push_back(makeTask(UnitKind::Vector, 2 * single,
+                                 pick(rng) ? single : 2 * single));
+  };
+  for (int i = 0; i < chain; ++i) {
+    add(i % 3 == 1, true);
+    if (i > 0)
+      p.edges.push_back({i - 1, i});
+  }
+  std::uniform_int_distribution<int> at(0, chain - 1);
+  for (int i = chain; i < n; ++i) {
+    int kind = pick(rng);
+    if (kind == 0) {
+      add(false, false); // a source feeding the chain
+      p.edges.push_back({i, std::max(1, at(rng))});
+    } else {
+      add(kind <= 2, kind <= 2); // a tensor or small vector sink
+      p.edges.push_back({at(rng), i});
+    }
+  }
+  return p;
+}
+
+/// Every schedule shorter than `makespan` runs each of `ends` intra-op
+/// parallel: with any one of them held on one unit (its intra-op-parallel
+/// latency made its one-unit one, which no schedule prefers) the brute
+/// force finds none shorter.
+void expectParallelInShorter(const Problem &p, const std::vector<int> &ends,
+                             double makespan, int trial) {
+  for (int j : ends) {
+    Problem forced = p;
+    forced.tasks[j].parallel = forced.tasks[j].single;
+    EXPECT_GE(bruteForceDfs(forced), makespan * (1 - 1e-9))
+        << "trial " << trial << ", task " << j;
+  }
+}
+
+/// The sources and sinks the search takes out (parallelEnds) run intra-op
+/// parallel in every schedule shorter than the makespan they were taken
+/// out for (the list schedule's, and 0.1 % above the optimum), and the
+/// search over the rest stays exact.
+TEST(BranchAndBound, ParallelEndsRunParallelInEveryShorterSchedule) {
+  std::mt19937 rng(71);
+  int found = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    Problem p = gradientLikeProblem(rng, 6 + trial % 4); // 6..9
+    double optimum = expectSearchIsExact(p, trial);
+    for (double makespan : {listSchedule(p).makespan, optimum * 1.001}) {
+      std::vector<int> ends = parallelEnds(p, makespan);
+      found += ends.size();
+      expectParallelInShorter(p, ends, makespan, trial);
+    }
+  }
+  EXPECT_GT(found, 0);
+}
+
+/// forcedParallelEnds adds what the path relaxation shows to parallelEnds;
+/// every end it returns runs intra-op parallel in every schedule shorter
+/// than its makespan, and the search with them held so (withParallel) from
+/// the list schedule finds the brute-force optimum, a schedule of the
+/// original problem.
+TEST(SolveSchedule, ForcedParallelEndsRunParallelInEveryShorterSchedule) {
+  std::mt19937 rng(73);
+  int found = 0, byRelaxation = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    Problem p = gradientLikeProblem(rng, 6 + trial % 4); // 6..9
+    double optimum = bruteForceDfs(p);
+    Schedule list = listSchedule(p);
+    for (double makespan : {list.makespan, optimum * 1.001}) {
+      std::vector<int> ends = forcedParallelEnds(p, makespan);
+      found += ends.size();
+      byRelaxation += ends.size() - parallelEnds(p, makespan).size();
+      expectParallelInShorter(p, ends, makespan, trial);
+    }
+    std::vector<int> ends = forcedParallelEnds(p, list.makespan);
+    SearchResult r = branchAndBound(withParallel(p, ends), list);
+    ASSERT_TRUE(r.complete) << "trial " << trial;
+    std::string error;
+    EXPECT_TRUE(verify(p, r.schedule, error, 1e-9))
+        << "trial " << trial << ": " << error;
+    EXPECT_NEAR(r.schedule.makespan, optimum, 1e-9 * optimum)
+        << "trial " << trial;
+  }
+  EXPECT_GT(found, 0);
+  EXPECT_GT(byRelaxation, 0);
+}

@@ -15,8 +15,9 @@
 // with dominance between partial schedules that placed the same tasks, with
 // bounds learned for placed sets that leave the chip idle, and with two
 // exchange rules (an intra-op-parallel sink can move to the end, an
-// intra-op-parallel source to the start). docs/Scheduling.md has the
-// details.
+// intra-op-parallel source to the start), by which it first takes out the
+// sources and sinks that must run intra-op parallel to beat the incumbent.
+// docs/Scheduling.md has the details.
 //
 //===----------------------------------------------------------------------===//
 
@@ -82,9 +83,19 @@ inline void lowerShared(std::atomic<double> &shared, double value) {
 /// tasks, and a delay by a dual bound on the path's progress.
 double searchLowerBound(const Problem &p);
 
+/// The sources and sinks that every schedule of `p` shorter than `makespan`
+/// runs intra-op parallel, as the refined root bound with each on one unit
+/// (also along the critical path of the problem without it) shows: taken
+/// out one at a time, so that a task becomes a source or sink once those
+/// around it are out. By the exchange rules each runs first or last, alone,
+/// adding exactly its intra-op-parallel latency.
+std::vector<int> parallelEnds(const Problem &p, double makespan);
+
 /// Searches for a schedule shorter than `incumbent` (a feasible schedule of
-/// `p`, which must pass check()). A problem of more than kMaxSearchTasks
-/// tasks is not searched: the incumbent comes back, not complete.
+/// `p`, which must pass check()). It first takes out parallelEnds(p,
+/// incumbent.makespan) and searches the rest (their latencies less). A
+/// problem of more than kMaxSearchTasks tasks is not searched: the
+/// incumbent comes back, not complete.
 SearchResult branchAndBound(const Problem &p, const Schedule &incumbent,
                             const SearchLimits &limits = {});
 

@@ -29,6 +29,7 @@
 
 #include "phaze/Scheduling/Problem.h"
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,20 @@ struct SolveResult {
 /// between two cuts form one block. Every schedule runs the blocks one after
 /// another, so the optimum is the sum of the blocks' optima.
 std::vector<std::vector<int>> seriesBlocks(const Problem &p);
+
+/// The sources and sinks that every schedule of `p` shorter than
+/// `makespan` runs intra-op parallel (each then runs first or last, alone):
+/// parallelEnds (BranchAndBound.h: the search's root bound with each on one
+/// unit) and then, with those taken out and their latencies off the
+/// makespan, each source or sink of the rest whose intra-op-parallel
+/// latency is at least 1 % of `makespan` (longest first) whose path
+/// relaxation (PathRelaxation.h) with it on one unit reaches what is left
+/// of the makespan. `secondsPerRelaxation` limits each relaxation (0: none;
+/// a bound cut short is still valid), `stop` ends the tests. Latencies of
+/// order 1 to 1000, as for the relaxation.
+std::vector<int> forcedParallelEnds(const Problem &p, double makespan,
+                                    double secondsPerRelaxation = 0,
+                                    const std::atomic<bool> *stop = nullptr);
 
 /// Solves `p` (which must pass check()): block by block (seriesBlocks), each
 /// block by the list schedule, local search over modes (improveSchedule)
