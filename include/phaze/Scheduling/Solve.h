@@ -86,12 +86,14 @@ std::vector<std::vector<int>> seriesBlocks(const Problem &p);
 /// unit) and then, with those taken out and their latencies off the
 /// makespan, each source or sink of the rest whose intra-op-parallel
 /// latency is at least 1 % of `makespan` (longest first) whose path
-/// relaxation (PathRelaxation.h) with it on one unit reaches what is left
-/// of the makespan. `secondsPerRelaxation` limits each relaxation (0: none;
-/// a bound cut short is still valid), `stop` ends the tests. Latencies of
-/// order 1 to 1000, as for the relaxation.
+/// relaxation (PathRelaxation.h, without its core rows) with it on one unit
+/// reaches what is left of the makespan. `secondsPerRelaxation` limits each
+/// relaxation and `secondsInAll` all of them (0: no limit; a bound cut short
+/// is still valid, and a test not run takes nothing out), `stop` ends the
+/// tests. Latencies of order 1 to 1000, as for the relaxation.
 std::vector<int> forcedParallelEnds(const Problem &p, double makespan,
                                     double secondsPerRelaxation = 0,
+                                    double secondsInAll = 0,
                                     const std::atomic<bool> *stop = nullptr);
 
 /// Solves `p` (which must pass check()): block by block (seriesBlocks), each
