@@ -257,7 +257,8 @@ public:
   }
 
   /// The bound at the root, refined; with `hint`, also along that chain
-  /// (tasks each depending on the one before).
+  /// (tasks each depending on the one before, the first a source), and
+  /// with a finite `cutoff` the bounds below it too.
   double
   refinedRootBound(const std::vector<int> *hint = nullptr,
                    double cutoff = std::numeric_limits<double>::infinity()) {
@@ -278,6 +279,11 @@ public:
   void setSharedOffset(double offset) { sharedOffset = offset; }
 
   SearchResult run() {
+    // A shared makespan below the incumbent's is the cutoff from the start.
+    if (limits.sharedMakespan)
+      bestMakespan = std::min(
+          bestMakespan, limits.sharedMakespan->load(std::memory_order_relaxed) -
+                            sharedOffset);
     dfs(0, true, 0);
     SearchResult r;
     r.schedule = best;
@@ -372,10 +378,14 @@ public:
       return bound;
     chainThrough(top);
     bound = std::max(bound, path + offPathExtra(free));
-    // A given chain (any tasks each depending on the one before) bounds the
-    // makespan the same way: its best latencies from its first task's
-    // earliest start, plus what the tasks off it add.
-    if (chainHint && !chainHint->empty()) {
+    // A given chain (tasks each depending on the one before, the first with
+    // no unplaced predecessor) bounds the makespan the same way: its best
+    // latencies from its first task's earliest start, plus what the tasks
+    // off it add.
+    if (chainHint && !chainHint->empty() &&
+        std::none_of(pred[chainHint->front()].begin(),
+                     pred[chainHint->front()].end(),
+                     [&](int a) { return !done[a]; })) {
       onPath.assign(n, 0);
       chain = *chainHint;
       double length = est[chain.front()];
@@ -1472,7 +1482,8 @@ private:
   /// of big components, dual path-progress bounds): at the root, where the
   /// bound is computed once; too slow for every node.
   bool refine = false;
-  /// A chain the refined bound also follows (null: the critical path only).
+  /// A chain the refined bound also follows (null: the critical path only;
+  /// not when its first task has an unplaced predecessor).
   const std::vector<int> *chainHint = nullptr;
   /// What this search's makespans gain in the shared makespan.
   double sharedOffset = 0;
@@ -1493,15 +1504,11 @@ private:
   std::vector<char> runningParallel;
 };
 
-} // namespace
-
-namespace {
-
 /// A problem with the sources and sinks taken out that every schedule
 /// shorter than a given makespan runs intra-op parallel (see the top of the
 /// file).
 struct EndReduction {
-  Problem rest;
+  Problem rest;              ///< the tasks left and the dependences among them
   std::vector<int> original; ///< per task of `rest`, its index in the problem
   /// The sources (run first) and sinks (run last) taken out, by index in
   /// the problem, in the order they run.
@@ -1511,10 +1518,12 @@ struct EndReduction {
 
 } // namespace
 
-/// Takes out of `p`, one at a time, a source or sink whose refined root
-/// bound on one unit (along the critical path and along the rest's own
-/// critical path) reaches `makespan` less what was taken out so far.
-static EndReduction reduceParallelEnds(const Problem &p, double makespan) {
+/// Takes out of `p`, in rounds, the sources and sinks whose refined root
+/// bound on one unit (along the critical path, and along the critical path
+/// of the rest with them free) reaches `makespan` less what earlier rounds
+/// took out; `stop` ends it early (what it took out stays valid).
+static EndReduction reduceParallelEnds(const Problem &p, double makespan,
+                                       const std::atomic<bool> *stop) {
   EndReduction r;
   r.rest = p;
   for (size_t i = 0; i < p.tasks.size(); ++i)
@@ -1537,6 +1546,8 @@ static EndReduction reduceParallelEnds(const Problem &p, double makespan) {
     hint.clear();
     out.clear();
     for (int j = 0; j < n && budget > 0; ++j) {
+      if (stop && stop->load(std::memory_order_relaxed))
+        return r;
       const Task &task = r.rest.tasks[j];
       if ((hasPred[j] && hasSucc[j]) || !task.gainsFromParallel())
         continue;
@@ -1590,7 +1601,7 @@ static EndReduction reduceParallelEnds(const Problem &p, double makespan) {
 
 std::vector<int> mlir::phaze::sched::parallelEnds(const Problem &p,
                                                   double makespan) {
-  EndReduction red = reduceParallelEnds(p, makespan);
+  EndReduction red = reduceParallelEnds(p, makespan, nullptr);
   std::vector<int> ends = std::move(red.first);
   ends.insert(ends.end(), red.last.begin(), red.last.end());
   return ends;
@@ -1612,21 +1623,23 @@ SearchResult mlir::phaze::sched::branchAndBound(const Problem &p,
     return r;
   }
   auto begin = std::chrono::steady_clock::now();
-  EndReduction red = reduceParallelEnds(p, incumbent.makespan);
+  EndReduction red = reduceParallelEnds(p, incumbent.makespan, limits.stop);
+  // The time the reduction took counts against the limit.
+  SearchLimits restLimits = limits;
+  if (restLimits.timeLimitS > 0)
+    restLimits.timeLimitS =
+        std::max(1e-6, restLimits.timeLimitS -
+                           std::chrono::duration<double>(
+                               std::chrono::steady_clock::now() - begin)
+                               .count());
   if (red.original.size() == p.tasks.size())
-    return Search(p, incumbent, limits).run();
+    return Search(p, incumbent, restLimits).run();
   // Search the rest for a schedule shorter than the incumbent less the
   // latencies taken out (a bar, not a schedule: only an improvement on it
   // comes back mapped).
-  SearchLimits rest = limits;
-  if (rest.timeLimitS > 0)
-    rest.timeLimitS = std::max(
-        1e-6, rest.timeLimitS - std::chrono::duration<double>(
-                                    std::chrono::steady_clock::now() - begin)
-                                    .count());
   Schedule bar;
   bar.makespan = incumbent.makespan - red.offset;
-  Search search(red.rest, bar, rest);
+  Search search(red.rest, bar, restLimits);
   search.setSharedOffset(red.offset);
   SearchResult r = search.run();
   r.cutoff += red.offset;

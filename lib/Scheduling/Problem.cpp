@@ -8,6 +8,7 @@
 #include "phaze/Scheduling/Problem.h"
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -460,11 +461,19 @@ Problem mlir::phaze::sched::subproblem(const Problem &p,
   return q;
 }
 
-Problem mlir::phaze::sched::withModes(const Problem &p,
-                                      const std::vector<bool> &parallel) {
+/// The latency a held task's other mode gets: the sum of every task's
+/// longer latency, which no schedule in the held modes reaches (the serial
+/// scheme places each task no later than the end of those before it).
+static double heldLatency(const Problem &p) {
   double longer = 0;
   for (const Task &t : p.tasks)
     longer += std::max(t.single, t.parallel);
+  return longer;
+}
+
+Problem mlir::phaze::sched::withModes(const Problem &p,
+                                      const std::vector<bool> &parallel) {
+  double longer = heldLatency(p);
   Problem q = p;
   for (size_t i = 0; i < q.tasks.size(); ++i) {
     Task &t = q.tasks[i];
@@ -476,12 +485,12 @@ Problem mlir::phaze::sched::withModes(const Problem &p,
 
 Problem mlir::phaze::sched::withParallel(const Problem &p,
                                          const std::vector<int> &tasks) {
-  double longer = 0;
-  for (const Task &t : p.tasks)
-    longer += std::max(t.single, t.parallel);
+  double longer = heldLatency(p);
   Problem q = p;
-  for (int j : tasks)
+  for (int j : tasks) {
+    assert(p.tasks[j].gainsFromParallel() && "held parallel but no faster so");
     q.tasks[j].single = longer;
+  }
   return q;
 }
 

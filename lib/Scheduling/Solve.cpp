@@ -245,18 +245,23 @@ class Portfolio {
 public:
   ~Portfolio() { finish(); }
 
-  /// Starts on `p` from `incumbent` for `seconds`: a finite `target` (the
-  /// lower bound) for a wide block, infinity for a chain-like one.
-  void start(const Problem &p, const Schedule &incumbent, double target,
-             double seconds) {
-    shared.store(incumbent.makespan);
-    worker = std::thread([this, &p, incumbent, target, seconds] {
+  /// Starts on `p` from `incumbent` for `seconds`: on a `wide` block with
+  /// the target search at `target` (the lower bound) first.
+  void start(const Problem &p, const Schedule &incumbent, bool wide,
+             double target, double seconds) {
+    lowerShared(shared, incumbent.makespan);
+    worker = std::thread([this, &p, incumbent, wide, target, seconds] {
       auto begin = std::chrono::steady_clock::now();
+      auto left = [&] {
+        return seconds - std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - begin)
+                             .count();
+      };
       SearchLimits limits;
       limits.timeLimitS = seconds;
       limits.stop = &stop;
       Schedule start = incumbent;
-      if (target < incumbent.makespan) {
+      if (wide && target < incumbent.makespan) {
         // A schedule that meets the target (up to the relative 1e-9 of a
         // proof) is optimal; the incumbent with a makespan just above that
         // only sets the cutoff (the search's is a billionth below it).
@@ -276,28 +281,26 @@ public:
           start = std::move(found.schedule);
           lowerShared(shared, start.makespan);
         }
-        limits.timeLimitS -= std::chrono::duration<double>(
-                                 std::chrono::steady_clock::now() - begin)
-                                 .count();
+        limits.timeLimitS = left();
         if (limits.timeLimitS <= 0 || stop.load())
           return;
       }
       limits.sharedMakespan = &shared;
-      if (target < incumbent.makespan) {
+      if (wide) {
         limits.earliestFinishFirst = true;
         result = branchAndBound(p, start, limits);
       } else {
         // Chain-like blocks: the sources and sinks that must run intra-op
-        // parallel (each relaxation at most a tenth of the time, all at
-        // most 30 %), held so, which the search takes out. The first thread's
-        // search comes late there, in the other child order.
+        // parallel to beat the best makespan (each relaxation at most a
+        // tenth of the time, all at most 30 %), held so, which the search
+        // takes out. If `start` runs one of them on one unit it is no
+        // shorter than that makespan, which the search reads as its cutoff
+        // at once (it only sets the bar). The first thread's search comes
+        // late there, in the other child order.
         std::vector<int> ends =
             forcedParallelEnds(p, std::min(start.makespan, shared.load()),
                                0.1 * seconds, 0.3 * seconds, &stop);
-        limits.timeLimitS =
-            seconds - std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - begin)
-                          .count();
+        limits.timeLimitS = left();
         if (limits.timeLimitS <= 0 || stop.load())
           return;
         result = branchAndBound(withParallel(p, ends), start, limits);
@@ -306,6 +309,7 @@ public:
         done.store(true);
     });
   }
+  /// Whether the second thread was started.
   bool started() const { return worker.joinable(); }
   /// Whether the second thread finished its search (a proof).
   bool finished() const { return done.load(std::memory_order_relaxed); }
@@ -386,9 +390,7 @@ static SolveResult solveSequential(const Problem &p,
   // is 0.8 % above the optimum, too far for the fourth weight gradient).
   auto startSecond = [&] {
     if (portfolio && options.timeLimitS > 0 && n <= kMaxSearchTasks)
-      portfolio->start(p, r.schedule,
-                       chainLike ? std::numeric_limits<double>::infinity()
-                                 : r.lowerBound,
+      portfolio->start(p, r.schedule, !chainLike, r.lowerBound,
                        std::max(1e-3, 0.98 * left()));
   };
   if (!chainLike)

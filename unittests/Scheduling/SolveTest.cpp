@@ -1035,17 +1035,19 @@ TEST(BranchAndBound, ParallelEndsRunParallelInEveryShorterSchedule) {
 /// original problem.
 TEST(SolveSchedule, ForcedParallelEndsRunParallelInEveryShorterSchedule) {
   std::mt19937 rng(73);
-  int found = 0, byRelaxation = 0;
+  int found[2] = {0, 0}, byRelaxation = 0, listAbove = 0;
   for (int trial = 0; trial < 40; ++trial) {
     Problem p = gradientLikeProblem(rng, 6 + trial % 4); // 6..9
     double optimum = bruteForceDfs(p);
     Schedule list = listSchedule(p);
-    for (double makespan : {list.makespan, optimum * 1.001}) {
+    for (int near = 0; near < 2; ++near) {
+      double makespan = near ? optimum * 1.001 : list.makespan;
       std::vector<int> ends = forcedParallelEnds(p, makespan);
-      found += ends.size();
+      found[near] += ends.size();
       byRelaxation += ends.size() - parallelEnds(p, makespan).size();
       expectParallelInShorter(p, ends, makespan, trial);
     }
+    listAbove += list.makespan > optimum * (1 + 1e-9);
     std::vector<int> ends = forcedParallelEnds(p, list.makespan);
     SearchResult r = branchAndBound(withParallel(p, ends), list);
     ASSERT_TRUE(r.complete) << "trial " << trial;
@@ -1055,6 +1057,63 @@ TEST(SolveSchedule, ForcedParallelEndsRunParallelInEveryShorterSchedule) {
     EXPECT_NEAR(r.schedule.makespan, optimum, 1e-9 * optimum)
         << "trial " << trial;
   }
-  EXPECT_GT(found, 0);
+  EXPECT_GT(found[0], 0);
+  EXPECT_GT(found[1], 0);
   EXPECT_GT(byRelaxation, 0);
+  EXPECT_GT(listAbove, 0); // the held search had something to find
+}
+
+/// a -> b -> {x, y} -> c -> d on 8 tensor and 2 vector units: a, b, c, d
+/// tensor tasks of 16 s on one unit or 2 s on all, x and y vector tasks of
+/// 4 s on one unit or 3 s on both. The list schedule takes every task
+/// intra-op parallel, one after another: 2 + 2 + 3 + 3 + 2 + 2 = 14 s. On one
+/// unit a tensor task alone takes 16 s, so every schedule shorter than 14 s
+/// runs a, b, c and d intra-op parallel: the search takes them out in two
+/// rounds (b and c are ends once a and d are out), finds x and y side by
+/// side on one vector unit each (4 s), and puts the four back around them:
+/// 2 + 2 + 4 + 2 + 2 = 12 s, the optimum. It publishes and prunes against
+/// the shared makespan of the whole problem, and a stop before the first
+/// node is no proof.
+TEST(BranchAndBound, TakesOutEndsInRoundsAndPutsThemBack) {
+  Problem p;
+  p.tensorUnits = 8;
+  p.vectorUnits = 2;
+  p.tasks = {
+      makeTask(UnitKind::Tensor, 16, 2), makeTask(UnitKind::Tensor, 16, 2),
+      makeTask(UnitKind::Vector, 4, 3),  makeTask(UnitKind::Vector, 4, 3),
+      makeTask(UnitKind::Tensor, 16, 2), makeTask(UnitKind::Tensor, 16, 2)};
+  p.edges = {{0, 1}, {1, 2}, {1, 3}, {2, 4}, {3, 4}, {4, 5}};
+  Schedule list = listSchedule(p);
+  ASSERT_DOUBLE_EQ(list.makespan, 14);
+  std::vector<int> ends = parallelEnds(p, list.makespan);
+  std::sort(ends.begin(), ends.end());
+  EXPECT_EQ(ends, (std::vector<int>{0, 1, 4, 5}));
+
+  std::atomic<double> shared{list.makespan};
+  SearchLimits limits;
+  limits.sharedMakespan = &shared;
+  SearchResult r = branchAndBound(p, list, limits);
+  ASSERT_TRUE(r.complete);
+  std::string error;
+  ASSERT_TRUE(verify(p, r.schedule, error)) << error;
+  EXPECT_DOUBLE_EQ(r.schedule.makespan, 12);
+  EXPECT_DOUBLE_EQ(r.cutoff, 12);
+  EXPECT_DOUBLE_EQ(shared.load(), 12); // the whole problem's makespan
+  EXPECT_EQ(r.schedule.parallel,
+            (std::vector<bool>{true, true, false, false, true, true}));
+
+  // With the optimum already shared nothing shorter is found: the list
+  // schedule comes back, proven against the shared 12 s.
+  shared.store(12);
+  SearchResult proven = branchAndBound(p, list, limits);
+  EXPECT_TRUE(proven.complete);
+  EXPECT_DOUBLE_EQ(proven.schedule.makespan, 14);
+  EXPECT_DOUBLE_EQ(proven.cutoff, 12);
+
+  std::atomic<bool> stop{true};
+  SearchLimits stopped;
+  stopped.stop = &stop;
+  SearchResult none = branchAndBound(p, list, stopped);
+  EXPECT_FALSE(none.complete);
+  EXPECT_DOUBLE_EQ(none.schedule.makespan, 14);
 }

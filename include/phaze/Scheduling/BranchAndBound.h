@@ -85,17 +85,19 @@ double searchLowerBound(const Problem &p);
 
 /// The sources and sinks that every schedule of `p` shorter than `makespan`
 /// runs intra-op parallel, as the refined root bound with each on one unit
-/// (also along the critical path of the problem without it) shows: taken
-/// out one at a time, so that a task becomes a source or sink once those
-/// around it are out. By the exchange rules each runs first or last, alone,
-/// adding exactly its intra-op-parallel latency.
+/// (also along the critical path of the problem with it free) shows: taken
+/// out in rounds, so that a task becomes a source or sink once those around
+/// it are out (at most twice the task count plus 8 root bounds in all). By
+/// the exchange rules each runs first or last, alone, adding exactly its
+/// intra-op-parallel latency.
 std::vector<int> parallelEnds(const Problem &p, double makespan);
 
 /// Searches for a schedule shorter than `incumbent` (a feasible schedule of
-/// `p`, which must pass check()). It first takes out parallelEnds(p,
-/// incumbent.makespan) and searches the rest (their latencies less). A
-/// problem of more than kMaxSearchTasks tasks is not searched: the
-/// incumbent comes back, not complete.
+/// `p`, which must pass check(); only its makespan is used, and it comes
+/// back unchanged when nothing shorter is found). It first takes out
+/// parallelEnds(p, incumbent.makespan) and searches the rest (their
+/// latencies less). A problem of more than kMaxSearchTasks tasks is not
+/// searched: the incumbent comes back, not complete.
 SearchResult branchAndBound(const Problem &p, const Schedule &incumbent,
                             const SearchLimits &limits = {});
 

@@ -176,10 +176,11 @@ Problem subproblem(const Problem &p, const std::vector<int> &tasks);
 /// schedule of `p` with the same makespan.
 Problem withModes(const Problem &p, const std::vector<bool> &parallel);
 
-/// `p` with the tasks `tasks` held intra-op parallel: their one-unit
-/// latency made the sum of all latencies, as withModes does; the others
-/// keep both modes. A schedule of it shorter than that sum is one of `p`
-/// with the same makespan.
+/// `p` with the tasks `tasks` (each faster intra-op parallel:
+/// Task::gainsFromParallel) held intra-op parallel: their one-unit latency
+/// made the sum of all latencies, as withModes does; the others keep both
+/// modes. A schedule of it shorter than that sum is one of `p` with the
+/// same makespan.
 Problem withParallel(const Problem &p, const std::vector<int> &tasks);
 
 /// The problem with every dependence reversed. Running a schedule of `p`

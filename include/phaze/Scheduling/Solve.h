@@ -52,12 +52,16 @@ struct SolveOptions {
   /// Maximum rounds of forbidden-set cuts.
   int maxRounds = 100;
   /// Threads (1 or 2; more count as 2; only with a time limit): with 2, once
-  /// the list schedule, the local search and a short search leave the
-  /// bounds apart, a second thread runs the branch and bound in another
-  /// child order beside the rest; the threads share the best makespan and
-  /// the first to prove optimality ends the solve. The makespan and the
-  /// proof are as with 1 (up to what the time limit allows); which of two
-  /// equally short schedules is returned may vary from run to run.
+  /// the list schedule leaves the bounds apart, a second thread runs the
+  /// branch and bound beside the rest (on wide blocks from then on, first
+  /// with the lower bound as its target, then in another child order; on
+  /// chain-like ones after the local searches and a short search, with the
+  /// sources and sinks held intra-op parallel that forcedParallelEnds
+  /// shows must be, while the first thread's search takes the other child
+  /// order); the threads share the best makespan and the first to prove
+  /// optimality ends the solve. The makespan and the proof are as with 1 (up
+  /// to what the time limit allows); which of two equally short schedules
+  /// is returned may vary from run to run.
   int threads = 1;
 };
 
