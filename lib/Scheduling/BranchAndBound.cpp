@@ -246,6 +246,24 @@ public:
                   });
       }
     }
+    // Per kind, whether each task uses its units and its least area there.
+    for (int kind = 0; kind < 2; ++kind) {
+      auto uses = kind == 0 ? usesTensor : usesVector;
+      double units = kind == 0 ? p.tensorUnits : p.vectorUnits;
+      usesKind[kind].resize(n);
+      leastArea[kind].resize(n);
+      parallelWaste[kind].resize(n);
+      for (int i = 0; i < n; ++i) {
+        const Task &t = p.tasks[i];
+        usesKind[kind][i] = uses(t.kind);
+        leastArea[kind][i] = std::min(t.single, units * t.parallel);
+        parallelWaste[kind][i] =
+            units * t.parallel - (usesKind[kind][i] ? leastArea[kind][i] : 0);
+      }
+    }
+    // Written for each unplaced task before it is read, at every node.
+    est.assign(n, 0);
+    estFinish.assign(n, 0);
     start.assign(n, 0);
     finish.assign(n, 0);
     runningFinish.assign(n, -1);
@@ -310,8 +328,6 @@ public:
     // has finished (nothing runs beside it): one that could start before
     // `busy` finishes at least at the earlier of its one-unit finish and
     // `busy` plus its intra-op-parallel latency.
-    est.assign(n, 0);
-    estFinish.assign(n, 0);
     int top = -1;
     double path = -1;
     for (int j : topo) {
@@ -339,19 +355,17 @@ public:
     double inf = std::numeric_limits<double>::infinity();
     double slack[2] = {inf, inf};
     for (int kind = 0; kind < 2; ++kind) {
-      auto uses = kind == 0 ? usesTensor : usesVector;
       int64_t units = kind == 0 ? p.tensorUnits : p.vectorUnits;
+      const std::vector<double> &least = leastArea[kind];
+      const std::vector<char> &uses = usesKind[kind];
       double area = 0;
       bool any = false;
       for (int i = 0; i < n; ++i) {
         if (done[i]) {
           if (finish[i] > t)
-            area += (parallel[i]             ? units
-                     : uses(p.tasks[i].kind) ? 1
-                                             : 0) *
-                    (finish[i] - t);
-        } else if (uses(p.tasks[i].kind)) {
-          area += std::min(p.tasks[i].single, units * p.tasks[i].parallel);
+            area += (parallel[i] ? units : uses[i]) * (finish[i] - t);
+        } else if (uses[i]) {
+          area += least[i];
           any = true;
         }
       }
@@ -616,13 +630,12 @@ private:
         continue;
       bool noParallel = false, noSingle = false;
       for (int kind = 0; kind < 2; ++kind) {
-        bool own = kind == 0 ? usesTensor(task.kind) : usesVector(task.kind);
         double units = kind == 0 ? p.tensorUnits : p.vectorUnits;
-        double least = own ? std::min(task.single, units * task.parallel) : 0;
         double tol = 1e-9 * units * cutoff;
-        noParallel =
-            noParallel || units * task.parallel - least > slack[kind] + tol;
-        noSingle = noSingle || (own && task.single - least > slack[kind] + tol);
+        noParallel = noParallel || parallelWaste[kind][j] > slack[kind] + tol;
+        noSingle =
+            noSingle || (usesKind[kind][j] &&
+                         task.single - leastArea[kind][j] > slack[kind] + tol);
       }
       if (noParallel && noSingle)
         return cutoff;
@@ -1423,6 +1436,12 @@ private:
   /// best latencies.
   std::vector<double> tail, rate;
   std::vector<bool> canParallel;
+  /// Per kind (0 tensor, 1 vector): whether each task uses its units, its
+  /// least area there (one-unit latency, or all units' intra-op parallel
+  /// time if smaller), and the unit time it leaves idle or takes beyond
+  /// that intra-op parallel.
+  std::vector<char> usesKind[2];
+  std::vector<double> leastArea[2], parallelWaste[2];
   /// Tasks nothing depends on (the dominance test compares them by the
   /// units they hold, not by name).
   std::vector<char> sink;
