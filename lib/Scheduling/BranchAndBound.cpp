@@ -650,7 +650,16 @@ private:
     // Successors of unplaced tasks are unplaced: their tails ignore the
     // placed ones' latencies.
     earliestStarts(t, modeLatency, modeEst);
-    longestPaths(reverseTopo, succ, modeLatency, modeTail, modeVia);
+    // An unplaced task's tail depends only on the latencies of unplaced
+    // tasks (its successors): the last tails stand while those match (a
+    // task placed then had latency 0 there, so it does not match now).
+    bool same = modeTailLatency.size() == modeLatency.size();
+    for (int j = 0; j < n && same; ++j)
+      same = done[j] || modeTailLatency[j] == modeLatency[j];
+    if (!same) {
+      longestPaths(reverseTopo, succ, modeLatency, modeTail, modeVia);
+      modeTailLatency = modeLatency;
+    }
     double longest = 0;
     for (int j = 0; j < n; ++j)
       if (!done[j])
@@ -1485,6 +1494,8 @@ private:
   std::vector<double> est, estFinish, windowChain, modeLatency, modeEst,
       modeTail;
   std::vector<int> modeVia;
+  /// The latencies modeTail was computed with.
+  std::vector<double> modeTailLatency;
   std::vector<char> onPath;
   std::vector<int> chain;
   std::vector<double> span, gain;
