@@ -298,10 +298,7 @@ public:
 
   SearchResult run() {
     // A shared makespan below the incumbent's is the cutoff from the start.
-    if (limits.sharedMakespan)
-      bestMakespan = std::min(
-          bestMakespan, limits.sharedMakespan->load(std::memory_order_relaxed) -
-                            sharedOffset);
+    followShared();
     dfs(0, true, 0);
     SearchResult r;
     r.schedule = best;
@@ -966,6 +963,15 @@ private:
     }
   }
 
+  /// Lowers the cutoff's makespan to the shared one, if any (less the
+  /// offset).
+  void followShared() {
+    if (limits.sharedMakespan)
+      bestMakespan = std::min(
+          bestMakespan, limits.sharedMakespan->load(std::memory_order_relaxed) -
+                            sharedOffset);
+  }
+
   bool outOfBudget() {
     if (limits.maxNodes > 0 && nodes > limits.maxNodes)
       return true;
@@ -973,10 +979,7 @@ private:
       return false;
     if (limits.stop && limits.stop->load(std::memory_order_relaxed))
       return true;
-    if (limits.sharedMakespan)
-      bestMakespan = std::min(
-          bestMakespan, limits.sharedMakespan->load(std::memory_order_relaxed) -
-                            sharedOffset);
+    followShared();
     return limits.timeLimitS > 0 &&
            std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                          begin)
@@ -1534,42 +1537,58 @@ private:
   std::vector<char> runningParallel;
 };
 
-/// A problem with the sources and sinks taken out that every schedule
-/// shorter than a given makespan runs intra-op parallel (see the top of the
-/// file).
-struct EndReduction {
-  Problem rest;              ///< the tasks left and the dependences among them
-  std::vector<int> original; ///< per task of `rest`, its index in the problem
-  /// The sources (run first) and sinks (run last) taken out, by index in
-  /// the problem, in the order they run.
-  std::vector<int> first, last;
-  double offset = 0; ///< their intra-op-parallel latencies, summed
-};
-
 } // namespace
+
+mlir::phaze::sched::EndReduction::EndReduction(const Problem &p) : rest(p) {
+  for (size_t i = 0; i < p.tasks.size(); ++i)
+    original.push_back(i);
+}
+
+void mlir::phaze::sched::EndReduction::takeOut(const std::vector<int> &tasks) {
+  int n = rest.tasks.size();
+  std::vector<char> hasSucc(n, 0), taken(n, 0);
+  for (auto [a, b] : rest.edges)
+    hasSucc[a] = 1;
+  std::vector<int> sinks;
+  for (int j : tasks) {
+    taken[j] = 1;
+    offset += rest.tasks[j].parallel;
+    if (hasSucc[j])
+      first.push_back(original[j]);
+    else
+      sinks.push_back(original[j]);
+  }
+  last.insert(last.begin(), sinks.begin(), sinks.end());
+  std::vector<int> keep, kept;
+  for (int i = 0; i < n; ++i)
+    if (!taken[i]) {
+      keep.push_back(i);
+      kept.push_back(original[i]);
+    }
+  rest = subproblem(rest, keep);
+  original = std::move(kept);
+}
 
 /// Takes out of `p`, in rounds, the sources and sinks whose refined root
 /// bound on one unit (along the critical path, and along the critical path
 /// of the rest with them free) reaches `makespan` less what earlier rounds
-/// took out; `stop` ends it early (what it took out stays valid).
-static EndReduction reduceParallelEnds(const Problem &p, double makespan,
+/// took out.
+EndReduction
+mlir::phaze::sched::reduceParallelEnds(const Problem &p, double makespan,
                                        const std::atomic<bool> *stop) {
-  EndReduction r;
-  r.rest = p;
-  for (size_t i = 0; i < p.tasks.size(); ++i)
-    r.original.push_back(i);
+  EndReduction r(p);
   Schedule none;
   none.makespan = std::numeric_limits<double>::infinity();
   // Root bounds computed at most (each costs about as much as a search
   // node's refined bound, a fraction of a millisecond on 65 tasks).
   int budget = 2 * p.tasks.size() + 8;
-  std::vector<int> hint, keep, out;
+  std::vector<int> hint, out;
   // In rounds: every source and sink of the rest is tested against the same
   // rest (each test assumes those taken out before run intra-op parallel),
   // and those whose bound reaches the makespan left are taken out together.
   while (r.rest.tasks.size() > 1 && budget > 0) {
     int n = r.rest.tasks.size();
-    std::vector<char> hasPred(n, 0), hasSucc(n, 0), taken(n, 0);
+    std::vector<char> hasPred(n, 0), hasSucc(n, 0);
     for (auto [a, b] : r.rest.edges)
       hasSucc[a] = hasPred[b] = 1;
     double cutoff = (makespan - r.offset) * (1 - 1e-9);
@@ -1596,42 +1615,20 @@ static EndReduction reduceParallelEnds(const Problem &p, double makespan,
         if (Search(forced, none, {}).refinedRootBound(&hint, cutoff) < cutoff)
           continue;
       }
-      taken[j] = 1;
       out.push_back(j);
     }
     if (out.empty())
       break;
-    if (static_cast<int>(out.size()) == n) {
-      taken[out.back()] = 0; // the search needs a task
-      out.pop_back();
-    }
-    // Sources run first, in the order taken out (one taken out later may
-    // depend on one before); sinks last, those taken out later first.
-    std::vector<int> sinks;
-    for (int j : out) {
-      r.offset += r.rest.tasks[j].parallel;
-      if (hasSucc[j])
-        r.first.push_back(r.original[j]);
-      else
-        sinks.push_back(r.original[j]);
-    }
-    r.last.insert(r.last.begin(), sinks.begin(), sinks.end());
-    keep.clear();
-    std::vector<int> original;
-    for (int i = 0; i < n; ++i)
-      if (!taken[i]) {
-        keep.push_back(i);
-        original.push_back(r.original[i]);
-      }
-    r.rest = subproblem(r.rest, keep);
-    r.original = std::move(original);
+    if (static_cast<int>(out.size()) == n)
+      out.pop_back(); // the search needs a task
+    r.takeOut(out);
   }
   return r;
 }
 
 std::vector<int> mlir::phaze::sched::parallelEnds(const Problem &p,
                                                   double makespan) {
-  EndReduction red = reduceParallelEnds(p, makespan, nullptr);
+  EndReduction red = reduceParallelEnds(p, makespan);
   std::vector<int> ends = std::move(red.first);
   ends.insert(ends.end(), red.last.begin(), red.last.end());
   return ends;

@@ -165,24 +165,14 @@ std::vector<int> mlir::phaze::sched::forcedParallelEnds(
                                          begin)
         .count();
   };
-  int n = p.tasks.size();
-  std::vector<int> ends = parallelEnds(p, makespan);
-  std::vector<char> out(n, 0), tested(n, 0);
-  double offset = 0;
-  for (int j : ends) {
-    out[j] = 1;
-    offset += p.tasks[j].parallel;
-  }
-  for (bool changed = true; changed;) {
+  EndReduction red = reduceParallelEnds(p, makespan, stop);
+  std::vector<int> ends = red.first;
+  ends.insert(ends.end(), red.last.begin(), red.last.end());
+  std::vector<char> tested(p.tasks.size(), 0);
+  for (bool changed = true; changed && red.rest.tasks.size() >= 2;) {
     changed = false;
-    std::vector<int> keep;
-    for (int i = 0; i < n; ++i)
-      if (!out[i])
-        keep.push_back(i);
-    if (keep.size() < 2)
-      break;
-    Problem rest = subproblem(p, keep);
-    int m = keep.size();
+    const Problem &rest = red.rest;
+    int m = rest.tasks.size();
     std::vector<char> hasPred(m, 0), hasSucc(m, 0);
     for (auto [a, b] : rest.edges)
       hasSucc[a] = hasPred[b] = 1;
@@ -190,18 +180,18 @@ std::vector<int> mlir::phaze::sched::forcedParallelEnds(
     for (int c = 0; c < m; ++c) {
       const Task &t = rest.tasks[c];
       if ((!hasPred[c] || !hasSucc[c]) && t.gainsFromParallel() &&
-          !tested[keep[c]] && t.parallel >= kEndTestShare * makespan)
+          !tested[red.original[c]] && t.parallel >= kEndTestShare * makespan)
         candidates.push_back(c);
     }
     std::sort(candidates.begin(), candidates.end(), [&](int a, int b) {
       return rest.tasks[a].parallel > rest.tasks[b].parallel;
     });
-    double target = (makespan - offset) * (1 - 1e-9);
+    double target = (makespan - red.offset) * (1 - 1e-9);
     for (int c : candidates) {
       if ((stop && stop->load()) ||
           (secondsInAll > 0 && spent() >= secondsInAll))
         return ends;
-      tested[keep[c]] = 1;
+      tested[red.original[c]] = 1;
       Problem forced = rest;
       forced.tasks[c].parallel = forced.tasks[c].single;
       // Without the core rows: on GPT-3 t = 1's backward on 8 + 2 the
@@ -220,9 +210,8 @@ std::vector<int> mlir::phaze::sched::forcedParallelEnds(
       options.coreTasks = 0;
       if (pathRelaxationBound(forced, options).lowerBound < target)
         continue;
-      ends.push_back(keep[c]);
-      out[keep[c]] = 1;
-      offset += rest.tasks[c].parallel;
+      ends.push_back(red.original[c]);
+      red.takeOut({c});
       changed = true;
       break;
     }
@@ -666,20 +655,15 @@ static SolveResult solveSequential(const Problem &p,
     // intra-op parallel that must be, as the second thread does (the same
     // caps): GPT-3 t = 1's backward on 8 + 2 with one thread and a 10 s
     // limit, proven in 6.1 s without, in 2.0 s with (1.7 s at a 3 s limit).
-    Problem held;
-    const Problem *searched = &p;
     // (Not with less than a quarter of the limit left: CBC's root can run
     // past a short limit.)
-    if (chainLike && !second && options.timeLimitS > 0 &&
-        left() >= 0.25 * options.timeLimitS) {
-      std::vector<int> ends =
-          forcedParallelEnds(p, r.schedule.makespan, 0.08 * options.timeLimitS,
-                             0.15 * left(), stop);
-      if (!ends.empty()) {
-        held = withParallel(p, ends);
-        searched = &held;
-      }
-    }
+    Problem searched =
+        chainLike && !second && options.timeLimitS > 0 &&
+                left() >= 0.25 * options.timeLimitS
+            ? withParallel(p, forcedParallelEnds(p, r.schedule.makespan,
+                                                 0.08 * options.timeLimitS,
+                                                 0.15 * left(), stop))
+            : p;
     SearchLimits limits;
     limits.stop = stop;
     limits.sharedMakespan = shared;
@@ -690,7 +674,7 @@ static SolveResult solveSequential(const Problem &p,
       limits.timeLimitS = std::max(1e-3, share * left());
     else
       limits.maxNodes = 5000000; // no time limit: bounded work, then CBC
-    SearchResult found = branchAndBound(*searched, r.schedule, limits);
+    SearchResult found = branchAndBound(searched, r.schedule, limits);
     r.schedule = std::move(found.schedule);
     if (found.complete) {
       // Its cutoff: its own schedule's makespan, or the second thread's

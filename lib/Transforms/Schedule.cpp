@@ -27,8 +27,8 @@
 #include <chrono>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <sstream>
+#include <thread>
 
 namespace mlir {
 namespace phaze {

@@ -22,7 +22,6 @@
 #include "phaze/Scheduling/Problem.h"
 
 #include <atomic>
-
 #include <cstdint>
 
 namespace mlir {

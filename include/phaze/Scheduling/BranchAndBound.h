@@ -92,6 +92,29 @@ double searchLowerBound(const Problem &p);
 /// intra-op-parallel latency.
 std::vector<int> parallelEnds(const Problem &p, double makespan);
 
+/// A problem with sources and sinks taken out that run intra-op parallel,
+/// first and last (the exchange rules), and how to put them back.
+struct EndReduction {
+  Problem rest;              ///< the tasks left and the dependences among them
+  std::vector<int> original; ///< per task of `rest`, its index in the problem
+  /// The sources (run first) and sinks (run last) taken out, by index in
+  /// the problem, in the order they run.
+  std::vector<int> first, last;
+  double offset = 0; ///< their intra-op-parallel latencies, summed
+
+  /// Nothing taken out of `p` yet.
+  explicit EndReduction(const Problem &p);
+  /// Takes out `tasks` (indices in `rest`, each a source or a sink of it,
+  /// none depending on another): sources run after those taken out before,
+  /// in the given order; sinks before those taken out before.
+  void takeOut(const std::vector<int> &tasks);
+};
+
+/// parallelEnds(p, makespan) taken out of `p`; `stop` ends the tests early
+/// (what was taken out stays valid).
+EndReduction reduceParallelEnds(const Problem &p, double makespan,
+                                const std::atomic<bool> *stop = nullptr);
+
 /// Searches for a schedule shorter than `incumbent` (a feasible schedule of
 /// `p`, which must pass check(); only its makespan is used, and it comes
 /// back unchanged when nothing shorter is found). It first takes out
