@@ -964,12 +964,23 @@ private:
   }
 
   /// Lowers the cutoff's makespan to the shared one, if any (less the
-  /// offset).
+  /// offset); a cutoff that meets the known bound ends the search.
   void followShared() {
     if (limits.sharedMakespan)
       bestMakespan = std::min(
           bestMakespan, limits.sharedMakespan->load(std::memory_order_relaxed) -
                             sharedOffset);
+    if (bestMakespan <= knownBound() * (1 + 1e-9))
+      provenAtRoot = true;
+  }
+
+  /// The bound proven elsewhere (SearchLimits::knownBound), less the
+  /// offset; -infinity without one.
+  double knownBound() const {
+    return limits.knownBound
+               ? limits.knownBound->load(std::memory_order_relaxed) -
+                     sharedOffset
+               : -std::numeric_limits<double>::infinity();
   }
 
   bool outOfBudget() {
@@ -1199,8 +1210,9 @@ private:
   }
 
   void improve(double makespan) {
-    // Meeting the bound at the root ends the search: nothing is shorter.
-    if (makespan <= rootBound * (1 + 1e-9))
+    // Meeting the bound at the root (or one proven elsewhere) ends the
+    // search: nothing is shorter.
+    if (makespan <= std::max(rootBound, knownBound()) * (1 + 1e-9))
       provenAtRoot = true;
     bestMakespan = makespan;
     if (limits.sharedMakespan)
@@ -1641,14 +1653,93 @@ double mlir::phaze::sched::searchLowerBound(const Problem &p) {
   return search.refinedRootBound();
 }
 
-SearchResult mlir::phaze::sched::branchAndBound(const Problem &p,
-                                                const Schedule &incumbent,
-                                                const SearchLimits &limits) {
-  if (static_cast<int>(p.tasks.size()) > kMaxSearchTasks) {
-    SearchResult r;
-    r.schedule = incumbent;
-    return r;
+namespace {
+
+/// The greatest common divisor of `a` and `b` up to `tol`: Euclid's
+/// algorithm (fmod is exact) with remainders within `tol` of zero or of the
+/// divisor taken as zero. Any value serves: the balance test measures how
+/// far each latency is from its multiples.
+double approximateGcd(double a, double b, double tol) {
+  if (a < b)
+    std::swap(a, b);
+  while (b > tol) {
+    double r = std::fmod(a, b);
+    if (b - r <= tol)
+      r = 0;
+    a = b;
+    b = r;
   }
+  return a;
+}
+
+/// How far `x` is from the nearest multiple of `q` (0 when q is 0).
+double latticeDistance(double x, double q) {
+  return q > 0 ? std::fabs(x - std::nearbyint(x / q) * q) : 0;
+}
+
+} // namespace
+
+std::vector<int> mlir::phaze::sched::parallelByBalance(const Problem &p,
+                                                       double makespan) {
+  std::vector<int> held;
+  int n = p.tasks.size();
+  for (int kind = 0; kind < 2; ++kind) {
+    auto uses = kind == 0 ? usesTensor : usesVector;
+    double units = kind == 0 ? p.tensorUnits : p.vectorUnits;
+    if (units < 2)
+      continue;
+    std::vector<int> tasks;
+    double leastArea = 0, longest = 0;
+    for (int i = 0; i < n; ++i) {
+      const Task &t = p.tasks[i];
+      if (!uses(t.kind))
+        continue;
+      tasks.push_back(i);
+      leastArea += std::min(t.single, units * t.parallel);
+      longest = std::max(longest, t.single);
+    }
+    // The unit time of this kind left idle or beyond the least areas.
+    double slack = units * makespan - leastArea;
+    int k = tasks.size();
+    if (k < 2 || slack < 0)
+      continue;
+    // The one-unit latencies' common divisor without each task: prefix and
+    // suffix divisors.
+    double tol = 1e-9 * longest;
+    std::vector<double> prefix(k + 1, 0), suffix(k + 1, 0);
+    for (int a = 0; a < k; ++a)
+      prefix[a + 1] = approximateGcd(prefix[a], p.tasks[tasks[a]].single, tol);
+    for (int a = k; a-- > 0;)
+      suffix[a] = approximateGcd(suffix[a + 1], p.tasks[tasks[a]].single, tol);
+    for (int a = 0; a < k; ++a) {
+      int j = tasks[a];
+      const Task &t = p.tasks[j];
+      // Intra-op parallel it must be possible within the slack.
+      if (!t.gainsFromParallel() ||
+          units * t.parallel - std::min(t.single, units * t.parallel) > slack)
+        continue;
+      double q = approximateGcd(prefix[a], suffix[a + 1], tol);
+      // Every signed sum of the others' one-unit latencies is within
+      // `spread` of a multiple of q.
+      double spread = 0;
+      for (int i : tasks)
+        if (i != j)
+          spread += latticeDistance(p.tasks[i].single, q);
+      if (latticeDistance(t.single, q) > slack + spread + 1e-12 * leastArea)
+        held.push_back(j);
+    }
+  }
+  std::sort(held.begin(), held.end());
+  held.erase(std::unique(held.begin(), held.end()), held.end());
+  return held;
+}
+
+/// The search of branchAndBound after the balance test: it takes out the
+/// ends that must run intra-op parallel, searches the rest and puts them
+/// back.
+static SearchResult searchWithoutEnds(const Problem &p,
+                                      const Schedule &incumbent,
+                                      const SearchLimits &limits) {
   auto begin = std::chrono::steady_clock::now();
   EndReduction red = reduceParallelEnds(p, incumbent.makespan, limits.stop);
   // The time the reduction took counts against the limit.
@@ -1695,4 +1786,21 @@ SearchResult mlir::phaze::sched::branchAndBound(const Problem &p,
   full.makespan = at;
   r.schedule = std::move(full);
   return r;
+}
+
+SearchResult mlir::phaze::sched::branchAndBound(const Problem &p,
+                                                const Schedule &incumbent,
+                                                const SearchLimits &limits) {
+  if (static_cast<int>(p.tasks.size()) > kMaxSearchTasks) {
+    SearchResult r;
+    r.schedule = incumbent;
+    return r;
+  }
+  // Tasks that must run intra-op parallel to beat the incumbent by the
+  // units' balance are held so (a schedule of the held problem is one of
+  // `p`; the incumbent is only a makespan).
+  std::vector<int> balanced = parallelByBalance(p, incumbent.makespan);
+  if (!balanced.empty())
+    return searchWithoutEnds(withParallel(p, balanced), incumbent, limits);
+  return searchWithoutEnds(p, incumbent, limits);
 }

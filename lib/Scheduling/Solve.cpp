@@ -250,6 +250,7 @@ public:
       SearchLimits limits;
       limits.timeLimitS = seconds;
       limits.stop = &stop;
+      limits.knownBound = &bound;
       Schedule start = incumbent;
       // Cleared below once the target search is over.
       struct EndOfTarget {
@@ -347,6 +348,9 @@ public:
   /// and the annealing stop at their next check.
   const std::atomic<bool> *doneFlag() const { return &done; }
   std::atomic<double> *sharedMakespan() { return &shared; }
+  /// The first thread's lower bound, which ends either thread's search once
+  /// a schedule meets it.
+  std::atomic<double> *knownBound() { return &bound; }
 
 private:
   std::thread worker;
@@ -354,6 +358,7 @@ private:
   /// Set while the second thread searches for a schedule at the target.
   std::atomic<bool> targetSearch{false};
   std::atomic<double> shared{std::numeric_limits<double>::infinity()};
+  std::atomic<double> bound{0};
   SearchResult result;
 };
 } // namespace
@@ -375,7 +380,13 @@ static SolveResult solveSequential(const Problem &p,
   };
   // With a second thread: publishes the best schedule's makespan, and is
   // true once that thread has finished (its proof ends the solve).
+  // The lower bound for the searches (a schedule that meets it ends them):
+  // the portfolio's, shared with its second thread, else this one.
+  std::atomic<double> ownBound{0};
+  std::atomic<double> *knownBound =
+      portfolio ? portfolio->knownBound() : &ownBound;
   auto proven = [&] {
+    raiseShared(*knownBound, r.lowerBound);
     if (portfolio) {
       portfolio->publish(r.schedule.makespan);
       if (portfolio->finished())
@@ -557,6 +568,7 @@ static SolveResult solveSequential(const Problem &p,
     // It proves the easy blocks before the rest costs them time.
     {
       SearchLimits quick;
+      quick.knownBound = knownBound;
       if (options.timeLimitS > 0)
         quick.timeLimitS = std::max(1e-3, (chainLike ? 0.05 : 0.07) * left());
       else
@@ -581,6 +593,7 @@ static SolveResult solveSequential(const Problem &p,
       Problem held = withModes(p, relaxedModes);
       Schedule start = serialSchedule(held, priorityOrder(held), relaxedModes);
       SearchLimits limits;
+      limits.knownBound = knownBound;
       limits.stop = stop;
       limits.sharedMakespan = shared;
       if (options.timeLimitS > 0)
@@ -648,6 +661,25 @@ static SolveResult solveSequential(const Problem &p,
       portfolio->awaitTargetSearch(0.8 * left());
       if (proven())
         return r;
+    } else if (!chainLike && close && options.timeLimitS > 0 &&
+               r.lowerBound < r.schedule.makespan) {
+      // Alone, this thread searches at the target itself first, with 90 %
+      // of the time left (it found nothing with 60 %). On that block with
+      // one thread: proven in 0.52-0.77 s (three driver runs) instead of
+      // open at 0.0009 % (the search from the best schedule did not reach
+      // the optimum in 0.82 s); no other dumped block gets here.
+      Schedule aim = r.schedule;
+      aim.makespan = r.lowerBound * (1 + 2e-9);
+      SearchLimits limits;
+      limits.knownBound = knownBound;
+      limits.timeLimitS = std::max(1e-3, 0.9 * left());
+      SearchResult found = branchAndBound(p, aim, limits);
+      if (found.schedule.makespan < r.schedule.makespan &&
+          found.schedule.makespan <= r.lowerBound * (1 + 1e-9)) {
+        r.schedule = std::move(found.schedule);
+        if (proven())
+          return r;
+      }
     }
     double share = chainLike ? 0.95 : close ? 0.9 : 0.4;
     bool second = portfolio && portfolio->started();
@@ -665,6 +697,7 @@ static SolveResult solveSequential(const Problem &p,
                                                  0.15 * left(), stop))
             : p;
     SearchLimits limits;
+    limits.knownBound = knownBound;
     limits.stop = stop;
     limits.sharedMakespan = shared;
     // Beside the second thread's search on a chain-like block, the other

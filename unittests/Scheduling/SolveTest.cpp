@@ -1117,3 +1117,107 @@ TEST(BranchAndBound, TakesOutEndsInRoundsAndPutsThemBack) {
   EXPECT_FALSE(none.complete);
   EXPECT_DOUBLE_EQ(none.schedule.makespan, 14);
 }
+
+/// Hand-derived: two vector units, independent tasks of 2, 2 and 1 (each
+/// half as long on both units). The area bound is 5 / 2 = 2.5, met only by
+/// the short task on both units first (0.5) and the two long ones side by
+/// side; on one unit it needs 3 (beside a long one). Below 3 the units'
+/// balance shows it: the others' latencies are multiples of 2, its own is 1
+/// from them, more than the slack 2 M - 5 for M < 3. At 3 it may run on one
+/// unit, and the long ones never need both units.
+TEST(BranchAndBound, BalanceHoldsAnUnbalancedTaskParallel) {
+  Problem p = makeProblem(1, 2,
+                          {makeTask(UnitKind::Vector, 2, 1),
+                           makeTask(UnitKind::Vector, 2, 1),
+                           makeTask(UnitKind::Vector, 1, 0.5)},
+                          {});
+  EXPECT_EQ(parallelByBalance(p, 2.5), std::vector<int>{2});
+  EXPECT_EQ(parallelByBalance(p, 2.9), std::vector<int>{2});
+  EXPECT_TRUE(parallelByBalance(p, 3).empty());
+  SearchResult r = branchAndBound(p, listSchedule(p));
+  ASSERT_TRUE(r.complete);
+  std::string error;
+  ASSERT_TRUE(verify(p, r.schedule, error)) << error;
+  EXPECT_DOUBLE_EQ(r.schedule.makespan, 2.5);
+  EXPECT_TRUE(r.schedule.parallel[2]);
+}
+
+/// On problems whose vector latencies are whole numbers but for one or two
+/// (as cycle counts are, but for a memory-bound task), every task the
+/// balance holds intra-op parallel for a makespan runs so in every schedule
+/// no longer: held on one unit, the brute force finds none that short (at
+/// the optimum, 0.1 % above it and at the list schedule's makespan). The
+/// search with the holds stays exact.
+TEST(BranchAndBound, BalanceHoldsOnlyTasksNoScheduleRunsOnOneUnit) {
+  std::mt19937 rng(83);
+  std::uniform_int_distribution<int> whole(1, 9), kind(0, 9), fraction(1, 99);
+  std::bernoulli_distribution edge(0.25);
+  int held = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    Problem p;
+    p.tensorUnits = 1 + trial % 3;
+    p.vectorUnits = 2 + (trial % 5 == 4);
+    int n = 5 + trial % 4; // 5..8
+    for (int i = 0; i < n; ++i) {
+      Task t;
+      int k = kind(rng);
+      t.kind = k < 7 ? UnitKind::Vector : UnitKind::Tensor;
+      t.single = whole(rng);
+      // One or two vector tasks off the whole numbers.
+      if (t.kind == UnitKind::Vector && i < 1 + trial % 2)
+        t.single += fraction(rng) / 100.0;
+      t.parallel = t.kind == UnitKind::Vector && k < 6
+                       ? t.single / p.vectorUnits
+                       : std::max(0.5, t.single / 2 + 0.25 * (k % 3));
+      p.tasks.push_back(t);
+    }
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j)
+        if (edge(rng))
+          p.edges.push_back({i, j});
+    double optimum = expectSearchIsExact(p, trial);
+    for (double makespan :
+         {optimum, optimum * 1.001, listSchedule(p).makespan}) {
+      for (int j : parallelByBalance(p, makespan)) {
+        ++held;
+        Problem single = p;
+        single.tasks[j].parallel = single.tasks[j].single;
+        EXPECT_GT(bruteForceDfs(single), makespan)
+            << "trial " << trial << ", task " << j;
+      }
+    }
+  }
+  std::printf("tasks held by the balance: %d\n", held);
+  EXPECT_GT(held, 0);
+}
+
+/// A lower bound proven elsewhere (SearchLimits::knownBound) ends the
+/// search once a schedule meets it: at the brute-force optimum the search
+/// stops there, complete, after no more nodes than without it (fewer on
+/// some); below the optimum it changes nothing but the proof's source.
+TEST(BranchAndBound, KnownBoundEndsTheSearchWhenMet) {
+  std::mt19937 rng(89);
+  int fewer = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    Problem p = layerLikeProblem(rng, 7 + trial % 3); // 7..9
+    double optimum = bruteForceDfs(p);
+    SearchResult plain = branchAndBound(p, listSchedule(p));
+    for (double bound : {optimum, 0.9 * optimum}) {
+      std::atomic<double> known{bound};
+      SearchLimits limits;
+      limits.knownBound = &known;
+      SearchResult r = branchAndBound(p, listSchedule(p), limits);
+      ASSERT_TRUE(r.complete) << "trial " << trial;
+      std::string error;
+      EXPECT_TRUE(verify(p, r.schedule, error)) << error;
+      EXPECT_NEAR(r.schedule.makespan, optimum, 1e-9) << "trial " << trial;
+      EXPECT_LE(r.nodes, plain.nodes) << "trial " << trial;
+      if (bound == optimum)
+        fewer += r.nodes < plain.nodes;
+      else
+        EXPECT_EQ(r.nodes, plain.nodes) << "trial " << trial;
+    }
+  }
+  std::printf("searches ended sooner by the known bound: %d of 40\n", fewer);
+  EXPECT_GT(fewer, 0);
+}

@@ -46,6 +46,10 @@ struct SearchLimits {
   /// The best makespan of the threads of a solve: the search also prunes
   /// against it (read every 256 nodes) and lowers it with its own schedules.
   std::atomic<double> *sharedMakespan = nullptr;
+  /// A lower bound on the makespan proven elsewhere (a relaxation's, say;
+  /// read at the start and every 256 nodes): a schedule that meets it (up
+  /// to a relative 1e-9) ends the search, complete.
+  const std::atomic<double> *knownBound = nullptr;
   /// At equal starts, try the child that finishes first first (default: the
   /// one with the longest path after it): a different search order for a
   /// second thread.
@@ -74,6 +78,13 @@ inline void lowerShared(std::atomic<double> &shared, double value) {
     ;
 }
 
+/// Raises `shared` to `value` when that is higher (atomically).
+inline void raiseShared(std::atomic<double> &shared, double value) {
+  double seen = shared.load(std::memory_order_relaxed);
+  while (value > seen && !shared.compare_exchange_weak(seen, value))
+    ;
+}
+
 /// The lower bound the search prunes with, at its root: the critical path at
 /// best latencies plus the cheapest way to fit the tasks off it (each either
 /// intra-op parallel, adding its latency, or on one unit, delaying the path
@@ -91,6 +102,22 @@ double searchLowerBound(const Problem &p);
 /// the exchange rules each runs first or last, alone, adding exactly its
 /// intra-op-parallel latency.
 std::vector<int> parallelEnds(const Problem &p, double makespan);
+
+/// The tasks that every schedule of `p` no longer than `makespan` runs
+/// intra-op parallel, by the balance of a kind's units. Give each task run
+/// on one unit a unit of its kind; an intra-op-parallel task (or one of
+/// another kind, alone on the chip) holds every unit of the kind alike. So
+/// two units' busy times differ by the one-unit latencies on the first less
+/// those on the second, and at most by the kind's idle time, which is at
+/// most its slack: the units times `makespan`, less each task's least area.
+/// A task on one unit therefore needs a signed sum of the others' one-unit
+/// latencies within the slack of its own latency's negative. When the
+/// others' latencies are all near multiples of some q (whole cycles of one
+/// clock) and its own is further from the multiples of q than the slack
+/// and the others' distances summed (a memory-bound latency, say), no
+/// such sum exists. Such tasks are returned (only those that can run
+/// intra-op parallel within the slack), sorted.
+std::vector<int> parallelByBalance(const Problem &p, double makespan);
 
 /// A problem with sources and sinks taken out that run intra-op parallel,
 /// first and last (the exchange rules), and how to put them back.
@@ -117,8 +144,9 @@ EndReduction reduceParallelEnds(const Problem &p, double makespan,
 
 /// Searches for a schedule shorter than `incumbent` (a feasible schedule of
 /// `p`, which must pass check(); only its makespan is used, and it comes
-/// back unchanged when nothing shorter is found). It first takes out
-/// parallelEnds(p, incumbent.makespan) and searches the rest (their
+/// back unchanged when nothing shorter is found). It first holds
+/// parallelByBalance(p, incumbent.makespan) intra-op parallel, then takes
+/// out parallelEnds(p, incumbent.makespan) and searches the rest (their
 /// latencies less). A problem of more than kMaxSearchTasks tasks is not
 /// searched: the incumbent comes back, not complete.
 SearchResult branchAndBound(const Problem &p, const Schedule &incumbent,
