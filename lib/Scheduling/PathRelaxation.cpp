@@ -162,20 +162,36 @@ static void addCoreRows(const Problem &p, const std::vector<int> &chain,
       for (int k = a + 1; k < b; ++k)
         inside += p.tasks[chain[k]].best();
       // The core's optimum: the search's, less its tolerance; its root
-      // bound when it does not finish. A schedule no longer than the split
-      // already implies cannot give a new row.
-      Problem sub = subproblem(p, core);
-      Schedule start = listSchedule(sub);
+      // bound when it does not finish (or what an earlier relaxation found).
+      // A schedule no longer than the split already implies cannot give a
+      // new row.
       double implied = inside + split;
-      if (start.makespan <= implied * (1 + 1e-9))
-        continue;
-      SearchLimits limits;
-      limits.maxNodes = options.coreNodes;
-      if (timed)
-        limits.timeLimitS = std::max(1e-4, timeLeft());
-      SearchResult found = branchAndBound(sub, start, limits);
-      double optimum = found.complete ? found.schedule.makespan * (1 - 1e-9)
-                                      : searchLowerBound(sub);
+      double optimum;
+      const double *known = nullptr;
+      if (options.coreBounds) {
+        auto it = options.coreBounds->find(core);
+        if (it != options.coreBounds->end())
+          known = &it->second;
+      }
+      if (known) {
+        optimum = *known;
+      } else {
+        Problem sub = subproblem(p, core);
+        Schedule start = listSchedule(sub);
+        if (start.makespan <= implied * (1 + 1e-9))
+          continue;
+        SearchLimits limits;
+        limits.maxNodes = options.coreNodes;
+        if (timed)
+          limits.timeLimitS = std::max(1e-4, timeLeft());
+        SearchResult found = branchAndBound(sub, start, limits);
+        optimum = found.complete ? found.schedule.makespan * (1 - 1e-9)
+                                 : searchLowerBound(sub);
+        // (Not a root bound the deadline cut short: a later relaxation
+        // with more time may do better.)
+        if (options.coreBounds && (found.complete || !timed || timeLeft() > 0))
+          options.coreBounds->emplace(core, optimum);
+      }
       if (optimum <= implied * (1 + 1e-9))
         continue;
       excess[a + 1][b] = optimum - inside;

@@ -472,6 +472,8 @@ static SolveResult solveSequential(const Problem &p,
   // intra-op parallel, and the bound along the other chain meets the
   // optimum (3.3 % higher).
   std::vector<bool> relaxedModes; // the last relaxation's modes
+  // The core optima the relaxations of `p` found, shared among them.
+  std::map<std::vector<int>, double> coreBounds;
   auto relax = [&](double share, double guideShare, double allowance,
                    bool chainLike, bool parallelHeads = false) {
     // CBC reads its clock between nodes, and its root (strong branching
@@ -486,6 +488,7 @@ static SolveResult solveSequential(const Problem &p,
     PathRelaxationOptions relaxOptions;
     relaxOptions.timeLimitS = limit;
     relaxOptions.stop = stop;
+    relaxOptions.coreBounds = &coreBounds;
     relaxOptions.target = r.schedule.makespan * (1 - 1e-9);
     relaxOptions.stretchShare =
         chainLike ? kStretchShareChainLike : kStretchShareWide;

@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
+#include <map>
 #include <random>
 
 using namespace mlir::phaze::sched;
@@ -522,7 +523,8 @@ TEST(BranchAndBound, NearDominanceBoundLessTheShift) {
 /// vacuous.
 TEST(PathRelaxation, NeverAboveTheOptimum) {
   std::mt19937 rng(47);
-  int tight = 0, stretched = 0, oneStretchRaised = 0, cored = 0, trials = 120;
+  int tight = 0, stretched = 0, oneStretchRaised = 0, cored = 0, reused = 0,
+      trials = 120;
   for (int trial = 0; trial < trials; ++trial) {
     Problem p = trial % 3 == 0   ? randomProblem(rng, 2 + trial % 7, true)
                 : trial % 3 == 1 ? layerLikeProblem(rng, 6 + trial % 5)
@@ -565,6 +567,20 @@ TEST(PathRelaxation, NeverAboveTheOptimum) {
     EXPECT_LE(coreless.lowerBound, r.lowerBound * (1 + 1e-9))
         << "trial " << trial;
     cored += r.lowerBound > coreless.lowerBound * (1 + 1e-9);
+    // Two relaxations sharing the cores' bounds: the same bound both times,
+    // the second finding every core it needs known.
+    std::map<std::vector<int>, double> coreBounds;
+    PathRelaxationOptions shared;
+    shared.coreBounds = &coreBounds;
+    PathRelaxationResult first = pathRelaxationBound(p, shared);
+    size_t known = coreBounds.size();
+    PathRelaxationResult again = pathRelaxationBound(p, shared);
+    EXPECT_NEAR(first.lowerBound, r.lowerBound, 1e-9 * optimum)
+        << "trial " << trial;
+    EXPECT_NEAR(again.lowerBound, r.lowerBound, 1e-9 * optimum)
+        << "trial " << trial;
+    EXPECT_EQ(coreBounds.size(), known) << "trial " << trial;
+    reused += known > 0;
     // Stretches for every task off the chain (share 0) stay below the
     // optimum; for fewer (share 1: only tasks at least as long as the
     // critical path) the bound is no higher. Compared without the core
@@ -628,6 +644,7 @@ TEST(PathRelaxation, NeverAboveTheOptimum) {
   EXPECT_GT(stretched, 0);        // the stretches matter somewhere
   EXPECT_GT(oneStretchRaised, 0); // the longest task's alone too
   EXPECT_GT(cored, 0);            // and the core rows
+  EXPECT_GT(reused, 0);           // which later relaxations read
 }
 
 /// A head before its task's stretch: chain c0 (vector, 4 on one unit, 2 on

@@ -38,6 +38,7 @@
 
 #include <atomic>
 #include <limits>
+#include <map>
 #include <vector>
 
 namespace mlir {
@@ -99,6 +100,10 @@ struct PathRelaxationOptions {
   int64_t coreNodes = 20000;
   /// Set by another thread to stop CBC early (its bound still valid).
   const std::atomic<bool> *stop = nullptr;
+  /// The cores' optima (or bounds) found by earlier relaxations of the same
+  /// problem, by task set: read, and added to (a solve's relaxations of
+  /// one problem share one; null: none).
+  std::map<std::vector<int>, double> *coreBounds = nullptr;
 };
 
 /// Builds and solves the path relaxation of `p` (which must pass check();
