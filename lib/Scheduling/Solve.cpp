@@ -378,13 +378,14 @@ static SolveResult solveSequential(const Problem &p,
                                     std::chrono::steady_clock::now() - start)
                                     .count();
   };
-  // With a second thread: publishes the best schedule's makespan, and is
-  // true once that thread has finished (its proof ends the solve).
   // The lower bound for the searches (a schedule that meets it ends them):
   // the portfolio's, shared with its second thread, else this one.
   std::atomic<double> ownBound{0};
   std::atomic<double> *knownBound =
       portfolio ? portfolio->knownBound() : &ownBound;
+  // Raises that bound to the solve's; with a second thread, publishes the
+  // best schedule's makespan, and is true once that thread has finished
+  // (its proof ends the solve).
   auto proven = [&] {
     raiseShared(*knownBound, r.lowerBound);
     if (portfolio) {
