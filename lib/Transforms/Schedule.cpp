@@ -53,6 +53,21 @@ struct ScheduleCache {
   }
 };
 
+/// The units a task of kind `k` holds, as #phaze.schedule names them.
+Unit unitOf(sched::UnitKind k) {
+  switch (k) {
+  case sched::UnitKind::Tensor:
+    return Unit::Tensor;
+  case sched::UnitKind::Vector:
+    return Unit::Vector;
+  case sched::UnitKind::Fused:
+    return Unit::Fused;
+  case sched::UnitKind::None:
+    return Unit::Network;
+  }
+  llvm_unreachable("unknown unit kind");
+}
+
 std::string keyOf(const sched::Problem &p, double timeLimit, bool exact) {
   std::ostringstream os;
   os.precision(17);
@@ -185,11 +200,11 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
     int64_t units =
         t.kind == sched::UnitKind::None
             ? 0
-            : (par ? (t.kind == sched::UnitKind::Tensor ? p.tensorUnits
-                                                        : p.vectorUnits)
+            : (par ? (t.kind == sched::UnitKind::Vector ? p.vectorUnits
+                                                        : p.tensorUnits)
                    : 1);
     ops[i]->setAttr(ScheduleAttr::getAttrName(),
-                    ScheduleAttr::get(ctx, s, d, par, units));
+                    ScheduleAttr::get(ctx, s, d, unitOf(t.kind), par, units));
     // The trace (rows of every unit an op holds) only when asked for: with
     // thousands of units it is large.
     if (traceFile.empty())

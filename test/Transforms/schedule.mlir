@@ -13,10 +13,10 @@
 #e = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-LABEL: func.func @diamond
 // CHECK-SAME:    phaze.makespan = #phaze.makespan<makespan_s = 7.0, lower_bound_s = 7.0, optimal = true, tasks = 4
-// CHECK:         linalg.matmul {{.*}}phaze.schedule = #phaze.schedule<start_s = 0.0, duration_s = 2.0, parallel = true, units = 2>
-// CHECK:         linalg.generic {{.*}}phaze.schedule = #phaze.schedule<start_s = 2.0, duration_s = 3.0, units = 1>
-// CHECK:         linalg.generic {{.*}}phaze.schedule = #phaze.schedule<start_s = 2.0, duration_s = 3.0, units = 1>
-// CHECK:         linalg.generic {{.*}}phaze.schedule = #phaze.schedule<start_s = 5.0, duration_s = 2.0, parallel = true, units = 2>
+// CHECK:         linalg.matmul {{.*}}phaze.schedule = #phaze.schedule<start_s = 0.0, duration_s = 2.0, unit = tensor, parallel = true, units = 2>
+// CHECK:         linalg.generic {{.*}}phaze.schedule = #phaze.schedule<start_s = 2.0, duration_s = 3.0, unit = vector, units = 1>
+// CHECK:         linalg.generic {{.*}}phaze.schedule = #phaze.schedule<start_s = 2.0, duration_s = 3.0, unit = vector, units = 1>
+// CHECK:         linalg.generic {{.*}}phaze.schedule = #phaze.schedule<start_s = 5.0, duration_s = 2.0, unit = vector, parallel = true, units = 2>
 func.func @diamond(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
   %mm = linalg.matmul {phaze.estimate = #phaze.estimate<latency_s = 4.0, parallel_latency_s = 2.0, energy_j = 0.0, utilization = 1.0, parallel_utilization = 1.0, units = 2, bound = compute>}
       ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
@@ -42,6 +42,23 @@ func.func @diamond(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8x8xf32>
     linalg.yield %r : f32
   } -> tensor<8x8xf32>
   return %s : tensor<8x8xf32>
+}
+
+// -----
+
+// A collective after a contraction, on 2 tensor units: the all-reduce runs on
+// the network and holds no unit. By hand: mm intra-op parallel on [0, 2]
+// (4 s on one unit), then the all-reduce on [2, 3]: makespan 3, the
+// critical path.
+// CHECK-LABEL: func.func @collective
+// CHECK-SAME:    phaze.makespan = #phaze.makespan<makespan_s = 3.0, lower_bound_s = 3.0, optimal = true, tasks = 2
+// CHECK:         linalg.matmul {{.*}}phaze.schedule = #phaze.schedule<start_s = 0.0, duration_s = 2.0, unit = tensor, parallel = true, units = 2>
+// CHECK:         phaze.all_reduce {{.*}}phaze.schedule = #phaze.schedule<start_s = 2.0, duration_s = 1.0, unit = network, units = 0>
+func.func @collective(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %mm = linalg.matmul {phaze.estimate = #phaze.estimate<latency_s = 4.0, parallel_latency_s = 2.0, energy_j = 0.0, utilization = 1.0, parallel_utilization = 1.0, units = 2, bound = compute>}
+      ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %r = phaze.all_reduce %mm group(4) {phaze.estimate = #phaze.estimate<latency_s = 1.0, parallel_latency_s = 1.0, energy_j = 0.0, utilization = 1.0, parallel_utilization = 1.0, units = 1, bound = link>} : tensor<8x8xf32>
+  return %r : tensor<8x8xf32>
 }
 
 // -----
@@ -103,7 +120,7 @@ func.func @no_work(%a: tensor<8x8xf32>) -> tensor<64xf32> {
 // CHECK:         linalg.generic {{.*}}latency_s = 0.0
 // CHECK-NOT:     phaze.schedule
 // CHECK-SAME:    bound = none>} {
-// CHECK:         linalg.generic {{.*}}phaze.schedule = #phaze.schedule<start_s = 2.0, duration_s = 2.0, parallel = true, units = 2>
+// CHECK:         linalg.generic {{.*}}phaze.schedule = #phaze.schedule<start_s = 2.0, duration_s = 2.0, unit = vector, parallel = true, units = 2>
 func.func @through_zero_latency(%a: tensor<8x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
   %mm = linalg.matmul {phaze.estimate = #phaze.estimate<latency_s = 2.0, parallel_latency_s = 2.0, energy_j = 0.0, utilization = 1.0, parallel_utilization = 1.0, units = 2, bound = compute>}
       ins(%a, %b : tensor<8x8xf32>, tensor<8x8xf32>) outs(%c : tensor<8x8xf32>) -> tensor<8x8xf32>

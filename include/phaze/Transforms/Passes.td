@@ -240,8 +240,8 @@ def PhazeSchedulePass : Pass<"phaze-schedule", "mlir::ModuleOp"> {
     with its modes, then, on wide blocks, a CBC scheduling MILP from the
     best schedule found (docs/Scheduling.md).
 
-    Writes `#phaze.schedule<start_s, duration_s, parallel, units>` on each
-    task and `#phaze.makespan<makespan_s, lower_bound_s, optimal, tasks,
+    Writes `#phaze.schedule<start_s, duration_s, unit, parallel, units>` on
+    each task (`unit`: tensor, vector, fused or network) and `#phaze.makespan<makespan_s, lower_bound_s, optimal, tasks,
     solve_s>` on the function; with `trace-file`, a Chrome trace (open in
     Perfetto: one row per unit). A schedule not proven optimal within
     `time-limit` is kept with a warning giving its gap; with `exact=false`

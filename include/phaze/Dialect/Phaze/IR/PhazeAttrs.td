@@ -27,6 +27,17 @@ def Phaze_OpClass : I32EnumAttr<"OpClass",
   let cppNamespace = "::mlir::phaze";
 }
 
+def Phaze_Unit : I32EnumAttr<"Unit",
+    "which units a scheduled operation holds", [
+      I32EnumAttrCase<"Tensor", 0, "tensor">,
+      I32EnumAttrCase<"Vector", 1, "vector">,
+      I32EnumAttrCase<"Fused", 2, "fused">,
+      I32EnumAttrCase<"Network", 3, "network">
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::phaze";
+}
+
 def Phaze_OpPattern : I32EnumAttr<"OpPattern",
     "the structure an operation was recognized as", [
       I32EnumAttrCase<"Contraction", 0, "contraction">,
@@ -215,11 +226,22 @@ def Phaze_ScheduleAttr : Phaze_Attr<"Schedule", "schedule"> {
   let summary = "When an op runs in its layer's schedule, and on what";
   let description = [{
     Written by `phaze-schedule` on each scheduled op: its start and duration
-    in seconds from the start of its function, whether it runs intra-op
-    parallel on all units of its kind, and how many units it holds.
+    in seconds from the start of its function, the kind of unit it runs on
+    (`tensor`, `vector` (vector work and data movement), `fused` (a tensor
+    and a vector unit), `network` (a collective, which holds none)), whether
+    it runs intra-op parallel on all units of its kind (then alone on the
+    chip), and how many units of its kind it holds: one, all, or none for a
+    collective (a fused op counts its tensor units, and holds one vector
+    unit beside them, or all).
+
+    ```mlir
+    phaze.schedule = #phaze.schedule<start_s = 2.5e-05, duration_s = 1.2e-05,
+        unit = tensor, parallel = true, units = 8>
+    ```
   }];
   let parameters = (ins Phaze_F64Parameter:$start_s,
                         Phaze_F64Parameter:$duration_s,
+                        EnumParameter<Phaze_Unit>:$unit,
                         Accel_DefaultFalseParameter:$parallel,
                         "int64_t":$units);
   let assemblyFormat = "`<` struct(params) `>`";
