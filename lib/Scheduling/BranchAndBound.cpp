@@ -1689,7 +1689,7 @@ std::vector<int> mlir::phaze::sched::parallelByBalance(const Problem &p,
     if (units < 2)
       continue;
     std::vector<int> tasks;
-    double leastArea = 0, longest = 0;
+    double leastArea = 0, longest = 0, total = 0;
     for (int i = 0; i < n; ++i) {
       const Task &t = p.tasks[i];
       if (!uses(t.kind))
@@ -1697,7 +1697,11 @@ std::vector<int> mlir::phaze::sched::parallelByBalance(const Problem &p,
       tasks.push_back(i);
       leastArea += std::min(t.single, units * t.parallel);
       longest = std::max(longest, t.single);
+      total += t.single;
     }
+    // Rounding in the distances below is of the order of the latencies
+    // and the unit time they are measured against.
+    double rounding = 1e-12 * (total + units * makespan);
     // The unit time of this kind left idle or beyond the least areas.
     double slack = units * makespan - leastArea;
     int k = tasks.size();
@@ -1725,7 +1729,7 @@ std::vector<int> mlir::phaze::sched::parallelByBalance(const Problem &p,
       for (int i : tasks)
         if (i != j)
           spread += latticeDistance(p.tasks[i].single, q);
-      if (latticeDistance(t.single, q) > slack + spread + 1e-12 * leastArea)
+      if (latticeDistance(t.single, q) > slack + spread + rounding)
         held.push_back(j);
     }
   }

@@ -276,6 +276,9 @@ public:
         if (found.schedule.makespan < aim.makespan) {
           start = std::move(found.schedule);
           lowerShared(shared, start.makespan);
+          // Kept for the merge should no time be left for the search below
+          // (the first thread may end its search on the shared makespan).
+          result.schedule = start;
         }
         limits.timeLimitS = left();
         if (limits.timeLimitS <= 0 || stop.load())
@@ -678,8 +681,9 @@ static SolveResult solveSequential(const Problem &p,
       limits.knownBound = knownBound;
       limits.timeLimitS = std::max(1e-3, 0.9 * left());
       SearchResult found = branchAndBound(p, aim, limits);
-      if (found.schedule.makespan < r.schedule.makespan &&
-          found.schedule.makespan <= r.lowerBound * (1 + 1e-9)) {
+      // (Nothing found: `aim` itself comes back.)
+      if (found.schedule.makespan < aim.makespan &&
+          found.schedule.makespan < r.schedule.makespan) {
         r.schedule = std::move(found.schedule);
         if (proven())
           return r;

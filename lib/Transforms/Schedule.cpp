@@ -200,8 +200,8 @@ LogicalResult PhazeSchedulePass::scheduleFunction(func::FuncOp fn,
     int64_t units =
         t.kind == sched::UnitKind::None
             ? 0
-            : (par ? (t.kind == sched::UnitKind::Vector ? p.vectorUnits
-                                                        : p.tensorUnits)
+            : (par ? (t.kind == sched::UnitKind::Tensor ? p.tensorUnits
+                                                        : p.vectorUnits)
                    : 1);
     ops[i]->setAttr(ScheduleAttr::getAttrName(),
                     ScheduleAttr::get(ctx, s, d, unitOf(t.kind), par, units));

@@ -231,8 +231,8 @@ def Phaze_ScheduleAttr : Phaze_Attr<"Schedule", "schedule"> {
     and a vector unit), `network` (a collective, which holds none)), whether
     it runs intra-op parallel on all units of its kind (then alone on the
     chip), and how many units of its kind it holds: one, all, or none for a
-    collective (a fused op counts its tensor units, and holds one vector
-    unit beside them, or all).
+    collective (a fused op counts its vector units, as its estimate does,
+    and holds one tensor unit beside them, or all).
 
     ```mlir
     phaze.schedule = #phaze.schedule<start_s = 2.5e-05, duration_s = 1.2e-05,
