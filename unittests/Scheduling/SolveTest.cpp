@@ -176,6 +176,16 @@ double bruteForce(const Problem &p) {
   return best;
 }
 
+/// Adds to `p` each forward edge (i, j), i < j, that `edge` draws.
+void addRandomEdges(Problem &p, std::mt19937 &rng,
+                    std::bernoulli_distribution &edge) {
+  int n = p.tasks.size();
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j)
+      if (edge(rng))
+        p.edges.push_back({i, j});
+}
+
 /// A random problem of `n` tasks (tensor, vector or fused, and collectives
 /// when `network`; latencies 1 to 9; 1 to 3 units of each kind; each
 /// forward edge with probability 0.3). A collective has one latency.
@@ -195,10 +205,7 @@ Problem randomProblem(std::mt19937 &rng, int n, bool network = false) {
       t.parallel = t.single;
     p.tasks.push_back(t);
   }
-  for (int i = 0; i < n; ++i)
-    for (int j = i + 1; j < n; ++j)
-      if (edge(rng))
-        p.edges.push_back({i, j});
+  addRandomEdges(p, rng, edge);
   return p;
 }
 
@@ -347,10 +354,7 @@ TEST(BranchAndBound, MatchesBruteForceWhereVectorAreaIsTight) {
       }
       p.tasks.push_back(t);
     }
-    for (int i = 0; i < n; ++i)
-      for (int j = i + 1; j < n; ++j)
-        if (edge(rng))
-          p.edges.push_back({i, j});
+    addRandomEdges(p, rng, edge);
     double optimum = expectSearchIsExact(p, trial);
     tight += std::fabs(optimum - vectorArea / 2) < 1e-9;
   }
@@ -416,10 +420,7 @@ TEST(BranchAndBound, MatchesBruteForceOnMixedUnitCounts) {
         parallel = single;
       p.tasks.push_back(makeTask(taskKind, single, parallel));
     }
-    for (int i = 0; i < n; ++i)
-      for (int j = i + 1; j < n; ++j)
-        if (edge(rng))
-          p.edges.push_back({i, j});
+    addRandomEdges(p, rng, edge);
     expectSearchIsExact(p, trial);
   }
 }
@@ -584,8 +585,8 @@ TEST(PathRelaxation, NeverAboveTheOptimum) {
     // rises where the core rows count.
     for (auto &entry : coreBounds)
       entry.second *= 1.5;
-    reused += pathRelaxationBound(p, shared).lowerBound >
-              r.lowerBound * (1 + 1e-9);
+    reused +=
+        pathRelaxationBound(p, shared).lowerBound > r.lowerBound * (1 + 1e-9);
     // Stretches for every task off the chain (share 0) stay below the
     // optimum; for fewer (share 1: only tasks at least as long as the
     // critical path) the bound is no higher. Compared without the core
@@ -1193,10 +1194,7 @@ TEST(BranchAndBound, BalanceHoldsOnlyTasksNoScheduleRunsOnOneUnit) {
                        : std::max(0.5, t.single / 2 + 0.25 * (k % 3));
       p.tasks.push_back(t);
     }
-    for (int i = 0; i < n; ++i)
-      for (int j = i + 1; j < n; ++j)
-        if (edge(rng))
-          p.edges.push_back({i, j});
+    addRandomEdges(p, rng, edge);
     double optimum = expectSearchIsExact(p, trial);
     for (double makespan :
          {optimum, optimum * 1.001, listSchedule(p).makespan}) {
